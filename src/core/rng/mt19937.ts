@@ -1,0 +1,105 @@
+/**
+ * torch's CPU generator (at::CPUGeneratorImpl over at::mt19937), torch-parity §2.
+ *
+ * manual_seed(s) uses s mod 2^32 for the engine state and clears the cached Box–Muller
+ * sample. One word: `if (--left == 0) regenerate; temper(state[next++])`.
+ */
+const N = 624;
+const M = 397;
+const MATRIX_A = 0x9908b0df;
+
+/** The uint64 torch keeps for a seed in [-2^63, 2^64-1] (negative: two's complement). */
+export function canonicalSeed(seed: bigint): bigint {
+  if (seed < -(1n << 63n) || seed > (1n << 64n) - 1n) throw new RangeError('Overflow when unpacking long');
+  return seed < 0n ? seed + (1n << 64n) : seed;
+}
+
+export class TorchGenerator {
+  readonly initialSeed: bigint;
+  private readonly state = new Uint32Array(N);
+  private left = 1;
+  private next = 0;
+  /** Box–Muller cache of at::normal_distribution<double> (the sin half), §2.3. */
+  nextDoubleNormal: number | null = null;
+
+  constructor(seed: bigint) {
+    this.initialSeed = canonicalSeed(seed);
+    let x = Number(this.initialSeed & 0xffffffffn) >>> 0;
+    const st = this.state;
+    st[0] = x;
+    for (let j = 1; j < N; j++) {
+      x = (Math.imul(1812433253, (x ^ (x >>> 30)) >>> 0) + j) >>> 0;
+      st[j] = x;
+    }
+  }
+
+  private twist(): void {
+    const st = this.state;
+    let kk = 0;
+    let y: number;
+    for (; kk < N - M; kk++) {
+      y = (st[kk] & 0x80000000) | (st[kk + 1] & 0x7fffffff);
+      st[kk] = st[kk + M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    }
+    for (; kk < N - 1; kk++) {
+      y = (st[kk] & 0x80000000) | (st[kk + 1] & 0x7fffffff);
+      st[kk] = st[kk + (M - N)] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    }
+    y = (st[N - 1] & 0x80000000) | (st[0] & 0x7fffffff);
+    st[N - 1] = st[M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    this.left = N;
+    this.next = 0;
+  }
+
+  /** One tempered 32-bit word (uint32). */
+  nextU32(): number {
+    if (--this.left === 0) this.twist();
+    let y = this.state[this.next++];
+    y ^= y >>> 11;
+    y ^= (y << 7) & 0x9d2c5680;
+    y ^= (y << 15) & 0xefc60000;
+    y ^= y >>> 18;
+    return y >>> 0;
+  }
+
+  /** Fill out[0..n) with successive words; same stream as n calls of nextU32. */
+  fillU32(out: Uint32Array, n = out.length): void {
+    const st = this.state;
+    let pos = 0;
+    while (pos < n) {
+      if (this.left === 1) this.twist(), (this.left = N + 1);
+      const avail = this.left - 1;
+      const take = Math.min(avail, n - pos);
+      let nx = this.next;
+      for (let i = 0; i < take; i++) {
+        let y = st[nx++];
+        y ^= y >>> 11;
+        y ^= (y << 7) & 0x9d2c5680;
+        y ^= (y << 15) & 0xefc60000;
+        y ^= y >>> 18;
+        out[pos + i] = y >>> 0;
+      }
+      this.next = nx;
+      this.left -= take;
+      pos += take;
+    }
+  }
+
+  /** Advance by n words without producing them (a step whose values are overwritten later). */
+  skip(n: number): void {
+    while (n > 0) {
+      if (this.left === 1) this.twist(), (this.left = N + 1);
+      const take = Math.min(this.left - 1, n);
+      this.next += take;
+      this.left -= take;
+      n -= take;
+    }
+  }
+
+  /** random64(): two words, the first is the high half; returned as its low 53 bits / 2^53. */
+  nextUniform53(): number {
+    const hi = this.nextU32();
+    const lo = this.nextU32();
+    return ((hi & 0x1fffff) * 4294967296 + lo) * 1.1102230246251565e-16;
+  }
+}
