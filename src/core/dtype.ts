@@ -149,3 +149,22 @@ export function readFloat(dtype: FloatDtype, data: TensorData, i: number): numbe
 export function tensorBytes(t: { data: TensorData }): Uint8Array {
   return new Uint8Array(t.data.buffer, t.data.byteOffset, t.data.byteLength);
 }
+
+/**
+ * `tensor.to(dtype)` for a float tensor (int64 tensors are left alone, as Module.to does):
+ * one IEEE round-to-nearest-even from the stored value. Presets are float32, so a 16-bit
+ * target is a single binary32 → 16-bit rounding; a float64 source would round twice here.
+ */
+export function castTensor<T extends { dtype: Dtype; shape: number[]; data: TensorData }>(t: T, to: FloatDtype): T {
+  if (t.dtype === 'int64' || t.dtype === to) return t;
+  const from = t.dtype;
+  const n = t.data.length;
+  const out = allocate(to, n);
+  for (let i = 0; i < n; i++) {
+    const v = readFloat(from, t.data, i);
+    if (to === 'float16') (out as Uint16Array)[i] = f16BitsFromF32(v);
+    else if (to === 'bfloat16') (out as Uint16Array)[i] = bf16BitsFromF32(v);
+    else (out as Float32Array | Float64Array)[i] = v;
+  }
+  return { ...t, dtype: to, data: out };
+}

@@ -11,12 +11,11 @@
 import { type FloatDtype, type TensorData, castDouble, fround, rf16, rbf16, f16BitsFromF32, bf16BitsFromF32, F16_TO_F32, f32FromBits, bf16ToF32 } from '../dtype.js';
 import { TorchError, fmtG } from '../errors.js';
 import { fma32, fma64 } from '../rng/fma.js';
-import { log256, sincos256 } from '../rng/cephes.js';
+import { block32 } from './normal32.js';
 import type { TorchGenerator } from '../rng/mt19937.js';
 import { LIBM_TABLES } from '../data/libm-tables.js';
 
 const TWO_PI = 2 * Math.PI;
-const TWO_PI_F = fround(TWO_PI);
 
 export function checkNormal(std: number): void {
   if (!(std >= 0)) throw new TorchError('RuntimeError', `normal expects std >= 0.0, but found std ${fmtG(std)}`);
@@ -40,19 +39,6 @@ export function standardNormalDouble(gen: TorchGenerator): number {
 /** Serial path: element k of the result is cast(fma64(z_k, std, mean)). Writes via `put`. */
 export function normalSerial(gen: TorchGenerator, dtype: FloatDtype, n: number, mean: number, std: number, put: (i: number, v: number) => void): void {
   for (let i = 0; i < n; i++) put(i, castDouble(dtype, fma64(standardNormalDouble(gen), std, mean)));
-}
-
-const sc = new Float64Array(2);
-
-function block32(o: Float32Array, i: number, M: number, S: number): void {
-  for (let j = 0; j < 8; j++) {
-    const u1 = 1 - o[i + j];
-    const u2 = o[i + j + 8];
-    const radius = fround(Math.sqrt(-2 * log256(u1)));
-    sincos256(fround(TWO_PI_F * u2), sc);
-    o[i + j] = fma32(fround(radius * sc[1]), S, M);
-    o[i + j + 8] = fma32(fround(radius * sc[0]), S, M);
-  }
 }
 
 function block64(o: Float64Array, i: number, mean: number, std: number): void {
@@ -96,7 +82,7 @@ function blockB(o: Uint16Array, i: number, M: number, S: number): void {
 }
 
 const CHUNK = 4096;
-const words = new Uint32Array(CHUNK);
+const words = new Int32Array(CHUNK);
 
 /** Store n uniforms at out[start..start+n): values for float32/64, numerators for 16-bit. */
 function fillUniforms(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, start: number, n: number): void {

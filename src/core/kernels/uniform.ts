@@ -25,7 +25,7 @@ export function checkUniform(dtype: FloatDtype, a: number, b: number): void {
 }
 
 const CHUNK = 4096;
-const words = new Uint32Array(CHUNK);
+const words = new Int32Array(CHUNK);
 
 /** Fill out[0..n) in C order. Checks are the caller's (checkUniform). */
 export function uniformKernel(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, n: number, a: number, b: number): void {

@@ -1,9 +1,45 @@
 /**
  * Reduced QR of an m×n matrix (m ≥ n) by Householder reflections in binary64, with LAPACK's
  * conventions (dgeqrf/dlarfg: β = −sign(α)·‖x‖, τ = (β−α)/β, v = x/(α−β); dorg2r to form Q).
- * Storage is column-major: column j occupies a[j·m .. j·m+m).
+ * Storage is column-major: column j occupies a[j·m .. j·m+m). Reflections are applied to four
+ * columns at a time so each pass over v serves four dot products (memory, not flops, bounds
+ * this loop in JS).
  * Returns Q (column-major, m×n) and the diagonal of R.
  */
+
+/** c[cj..] −= τ·(vᵀc)·v over rows lo..m−1 for columns j0..j1−1 (v at a[ck+lo..], v[lo] = vlo). */
+function applyReflector(v: Float64Array, vOff: number, vlo: number, c: Float64Array, m: number, lo: number, j0: number, j1: number, tau: number): void {
+  let j = j0;
+  for (; j + 4 <= j1; j += 4) {
+    const c0 = j * m, c1 = c0 + m, c2 = c1 + m, c3 = c2 + m;
+    let w0 = vlo * c[c0 + lo], w1 = vlo * c[c1 + lo], w2 = vlo * c[c2 + lo], w3 = vlo * c[c3 + lo];
+    for (let i = lo + 1; i < m; i++) {
+      const vi = v[vOff + i];
+      w0 += vi * c[c0 + i];
+      w1 += vi * c[c1 + i];
+      w2 += vi * c[c2 + i];
+      w3 += vi * c[c3 + i];
+    }
+    w0 *= tau; w1 *= tau; w2 *= tau; w3 *= tau;
+    c[c0 + lo] -= w0 * vlo; c[c1 + lo] -= w1 * vlo; c[c2 + lo] -= w2 * vlo; c[c3 + lo] -= w3 * vlo;
+    for (let i = lo + 1; i < m; i++) {
+      const vi = v[vOff + i];
+      c[c0 + i] -= w0 * vi;
+      c[c1 + i] -= w1 * vi;
+      c[c2 + i] -= w2 * vi;
+      c[c3 + i] -= w3 * vi;
+    }
+  }
+  for (; j < j1; j++) {
+    const cj = j * m;
+    let w = vlo * c[cj + lo];
+    for (let i = lo + 1; i < m; i++) w += v[vOff + i] * c[cj + i];
+    w *= tau;
+    c[cj + lo] -= w * vlo;
+    for (let i = lo + 1; i < m; i++) c[cj + i] -= w * v[vOff + i];
+  }
+}
+
 export function householderQR(a: Float64Array, m: number, n: number, shouldAbort?: () => boolean): { q: Float64Array; rdiag: Float64Array } {
   const tau = new Float64Array(n);
   const rdiag = new Float64Array(n);
@@ -23,34 +59,17 @@ export function householderQR(a: Float64Array, m: number, n: number, shouldAbort
     tau[k] = (beta - alpha) / beta;
     const scale = 1 / (alpha - beta);
     for (let i = k + 1; i < m; i++) a[ck + i] *= scale;
-    a[ck + k] = 1; // implicit v_0 while applying
-    const t = tau[k];
-    for (let j = k + 1; j < n; j++) {
-      const cj = j * m;
-      let w = 0;
-      for (let i = k; i < m; i++) w += a[ck + i] * a[cj + i];
-      w *= t;
-      for (let i = k; i < m; i++) a[cj + i] -= w * a[ck + i];
-    }
+    applyReflector(a, ck, 1, a, m, k, k + 1, n, tau[k]);
     a[ck + k] = beta;
     rdiag[k] = beta;
   }
-  // Form Q = H_0 H_1 … H_{n−1} applied to I[:, :n], backwards (dorg2r).
+  // Q = H_0 H_1 … H_{n−1} applied to I[:, :n], accumulated backwards (dorg2r).
   const q = new Float64Array(m * n);
   for (let j = 0; j < n; j++) q[j * m + j] = 1;
   for (let k = n - 1; k >= 0; k--) {
     if (shouldAbort && (k & 15) === 0 && shouldAbort()) throw new Error('aborted');
-    const t = tau[k];
-    if (t === 0) continue;
-    const ck = k * m;
-    for (let j = k; j < n; j++) {
-      const cj = j * m;
-      let w = q[cj + k];
-      for (let i = k + 1; i < m; i++) w += a[ck + i] * q[cj + i];
-      w *= t;
-      q[cj + k] -= w;
-      for (let i = k + 1; i < m; i++) q[cj + i] -= w * a[ck + i];
-    }
+    if (tau[k] === 0) continue;
+    applyReflector(a, k * m, 1, q, m, k, k, n, tau[k]);
   }
   return { q, rdiag };
 }

@@ -14,9 +14,16 @@ export function canonicalSeed(seed: bigint): bigint {
   return seed < 0n ? seed + (1n << 64n) : seed;
 }
 
+// int32 views of the unsigned constants: V8 keeps the whole twist/temper in int32 registers.
+const UPPER = 0x80000000 | 0;
+const MAT_A = MATRIX_A | 0;
+const TEMPER_B = 0x9d2c5680 | 0;
+const TEMPER_C = 0xefc60000 | 0;
+
 export class TorchGenerator {
   readonly initialSeed: bigint;
-  private readonly state = new Uint32Array(N);
+  /** state words as int32 (the bits of the uint32 state) */
+  private readonly state = new Int32Array(N);
   private left = 1;
   private next = 0;
   /** Box–Muller cache of at::normal_distribution<double> (the sin half), §2.3. */
@@ -24,11 +31,11 @@ export class TorchGenerator {
 
   constructor(seed: bigint) {
     this.initialSeed = canonicalSeed(seed);
-    let x = Number(this.initialSeed & 0xffffffffn) >>> 0;
+    let x = Number(this.initialSeed & 0xffffffffn) | 0;
     const st = this.state;
     st[0] = x;
     for (let j = 1; j < N; j++) {
-      x = (Math.imul(1812433253, (x ^ (x >>> 30)) >>> 0) + j) >>> 0;
+      x = (Math.imul(1812433253, x ^ (x >>> 30)) + j) | 0;
       st[j] = x;
     }
   }
@@ -36,17 +43,17 @@ export class TorchGenerator {
   private twist(): void {
     const st = this.state;
     let kk = 0;
-    let y: number;
+    let y = 0;
     for (; kk < N - M; kk++) {
-      y = (st[kk] & 0x80000000) | (st[kk + 1] & 0x7fffffff);
-      st[kk] = st[kk + M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      y = (st[kk] & UPPER) | (st[kk + 1] & 0x7fffffff);
+      st[kk] = st[kk + M] ^ (y >>> 1) ^ (-(y & 1) & MAT_A);
     }
     for (; kk < N - 1; kk++) {
-      y = (st[kk] & 0x80000000) | (st[kk + 1] & 0x7fffffff);
-      st[kk] = st[kk + (M - N)] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      y = (st[kk] & UPPER) | (st[kk + 1] & 0x7fffffff);
+      st[kk] = st[kk + (M - N)] ^ (y >>> 1) ^ (-(y & 1) & MAT_A);
     }
-    y = (st[N - 1] & 0x80000000) | (st[0] & 0x7fffffff);
-    st[N - 1] = st[M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    y = (st[N - 1] & UPPER) | (st[0] & 0x7fffffff);
+    st[N - 1] = st[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MAT_A);
     this.left = N;
     this.next = 0;
   }
@@ -56,39 +63,49 @@ export class TorchGenerator {
     if (--this.left === 0) this.twist();
     let y = this.state[this.next++];
     y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
+    y ^= (y << 7) & TEMPER_B;
+    y ^= (y << 15) & TEMPER_C;
     y ^= y >>> 18;
     return y >>> 0;
   }
 
-  /** Fill out[0..n) with successive words; same stream as n calls of nextU32. */
-  fillU32(out: Uint32Array, n = out.length): void {
+  /**
+   * Fill out[start..start+n) with successive words (as int32 bit patterns in an Int32Array,
+   * or uint32 in a Uint32Array); the same stream as n calls of nextU32.
+   */
+  fillU32(out: Int32Array | Uint32Array, n = out.length, start = 0): void {
     const st = this.state;
-    let pos = 0;
-    while (pos < n) {
-      if (this.left === 1) this.twist(), (this.left = N + 1);
-      const avail = this.left - 1;
-      const take = Math.min(avail, n - pos);
+    let pos = start;
+    const stop = start + n;
+    while (pos < stop) {
+      if (this.left === 1) {
+        this.twist();
+        this.left = N + 1;
+      }
+      const take = Math.min(this.left - 1, stop - pos);
       let nx = this.next;
-      for (let i = 0; i < take; i++) {
+      const end = pos + take;
+      for (let i = pos; i < end; i++) {
         let y = st[nx++];
         y ^= y >>> 11;
-        y ^= (y << 7) & 0x9d2c5680;
-        y ^= (y << 15) & 0xefc60000;
+        y ^= (y << 7) & TEMPER_B;
+        y ^= (y << 15) & TEMPER_C;
         y ^= y >>> 18;
-        out[pos + i] = y >>> 0;
+        out[i] = y;
       }
       this.next = nx;
       this.left -= take;
-      pos += take;
+      pos = end;
     }
   }
 
   /** Advance by n words without producing them (a step whose values are overwritten later). */
   skip(n: number): void {
     while (n > 0) {
-      if (this.left === 1) this.twist(), (this.left = N + 1);
+      if (this.left === 1) {
+        this.twist();
+        this.left = N + 1;
+      }
       const take = Math.min(this.left - 1, n);
       this.next += take;
       this.left -= take;

@@ -1,0 +1,95 @@
+/**
+ * The float32 normal_fill block (torch's AVX2 kernel), fused for speed.
+ *
+ * log256/sincos256 are written with plain `fround(a*b + c)` instead of the emulated fma32 of
+ * rng/cephes.ts: on this kernel's input domain (u1 = 1 − k·2^-24, θ = f32(f32(2π)·k·2^-24),
+ * k < 2^24) every such a·b + c is exact in binary64, so one rounding to binary32 IS the fused
+ * result. tools/verify-cephes-fast.mjs checks all 2^24 inputs of each function against the
+ * fma32 reference (0 differences), and test/core/cephes.test.ts samples them. The final
+ * `fma32(radius·cos, std, mean)` depends on the request, so it stays emulated.
+ */
+import { fma32 } from '../rng/fma.js';
+
+const fr = Math.fround;
+const SQRTHF = fr(0.707106781186547524);
+const P0 = fr(7.0376836292e-2), P1 = fr(-1.1514610310e-1), P2 = fr(1.1676998740e-1);
+const P3 = fr(-1.2420140846e-1), P4 = fr(1.4249322787e-1), P5 = fr(-1.6668057665e-1);
+const P6 = fr(2.0000714765e-1), P7 = fr(-2.4999993993e-1), P8 = fr(3.3333331174e-1);
+const Q1 = fr(-2.12194440e-4), Q2 = fr(0.693359375);
+const DP1 = fr(-0.78515625), DP2 = fr(-2.4187564849853515625e-4), DP3 = fr(-3.77489497744594108e-8);
+const FOPI = fr(1.27323954473516);
+const S0 = fr(-1.9515295891e-4), S1 = fr(8.3321608736e-3), S2 = fr(-1.6666654611e-1);
+const C0 = fr(2.443315711809948e-5), C1 = fr(-1.388731625493765e-3), C2 = fr(4.166664568298827e-2);
+const TWO_PI_F = fr(2 * Math.PI);
+
+const fbuf = new Float32Array(1);
+const ibuf = new Int32Array(fbuf.buffer);
+
+/** log256_ps on its normal_ domain (see the module note). */
+export function log256Fast(x: number): number {
+  fbuf[0] = x;
+  const b = ibuf[0];
+  let e = fr(((b >>> 23) - 127) + 1);
+  ibuf[0] = (b & 0x007fffff) | 0x3f000000;
+  const m = fbuf[0];
+  let y0: number;
+  if (m < SQRTHF) {
+    e = e - 1;
+    y0 = fr(m - 1 + m);
+  } else {
+    y0 = m - 1;
+  }
+  const z = fr(y0 * y0);
+  let y = fr(P0 * y0 + P1);
+  y = fr(y * y0 + P2); y = fr(y * y0 + P3); y = fr(y * y0 + P4); y = fr(y * y0 + P5);
+  y = fr(y * y0 + P6); y = fr(y * y0 + P7); y = fr(y * y0 + P8);
+  y = fr(y * y0);
+  y = fr(y * z + fr(e * Q1));
+  y = fr(z * -0.5 + y);
+  return fr(e * Q2 + fr(y0 + y));
+}
+
+let SIN = 0;
+let COS = 0;
+
+/** sincos256_ps on its normal_ domain (θ ≥ 0); results in SIN/COS (read via sinOut/cosOut). */
+export function sincos256Fast(x: number): void {
+  let j = Math.trunc(fr(x * FOPI)) | 0;
+  j = (j + 1) & ~1;
+  let r = fr(j * DP1 + x);
+  r = fr(j * DP2 + r);
+  r = fr(j * DP3 + r);
+  const z = fr(r * r);
+  let c = fr(C0 * z + C1);
+  c = fr(c * z + C2);
+  c = fr(c * z);
+  c = fr(fr(c * z - fr(z * 0.5)) + 1);
+  let s = fr(S0 * z + S1);
+  s = fr(s * z + S2);
+  s = fr(s * z);
+  s = fr(s * r + r);
+  if ((j & 2) === 0) { SIN = s; COS = c; } else { SIN = c; COS = s; }
+  if ((j & 4) !== 0) SIN = -SIN;
+  if (((~(j - 2)) & 4) !== 0) COS = -COS;
+}
+export const sinOut = () => SIN;
+export const cosOut = () => COS;
+
+/** Transform o[i..i+16) in place: uniforms in, normals out. */
+export function block32(o: Float32Array, i: number, M: number, S: number): void {
+  for (let j = i; j < i + 8; j++) {
+    const radius = fr(Math.sqrt(-2 * log256Fast(1 - o[j])));
+    sincos256Fast(fr(TWO_PI_F * o[j + 8]));
+    if (Object.is(M, 0)) {
+      // fma32(p, S, +0) = f32(p·S + 0): p·S is exact in binary64; + 0 turns −0 into +0 as IEEE does
+      o[j] = fr(fr(radius * COS) * S) + 0;
+      o[j + 8] = fr(fr(radius * SIN) * S) + 0;
+    } else {
+      o[j] = fma32(fr(radius * COS), S, M);
+      o[j + 8] = fma32(fr(radius * SIN), S, M);
+    }
+  }
+}
+
+/** f32(θ) for the uniform u2 (exported for the exhaustive check). */
+export const theta32 = (u2: number) => fr(TWO_PI_F * u2);
