@@ -2,7 +2,7 @@
  * PyTorch's own refusals, carried with the Python exception class and `str(exception)`
  * (torch-parity §5). The HTTP layer maps them to 422 with the text as `detail`.
  */
-export type PyErrorType = 'ValueError' | 'RuntimeError' | 'ZeroDivisionError' | 'TypeError' | 'OverflowError';
+export type PyErrorType = 'ValueError' | 'RuntimeError' | 'ZeroDivisionError' | 'TypeError' | 'OverflowError' | 'IndexError';
 
 export class TorchError extends Error {
   readonly pyType: PyErrorType;

@@ -49,6 +49,11 @@ export function dirac(ctx: InitContext): void {
   const opg = Math.floor(shape[0] / groups);
   const minDim = Math.min(opg, shape[1]);
   fillValue(ctx.dtype, ctx.out, ctx.n, 0);
+  if (groups > 0 && minDim > 0) {
+    // tensor[g·opg + d, d, k2//2, …] = 1 indexes 0 on an empty kernel dim: PyTorch's IndexError
+    const empty = shape.findIndex((s, k) => k >= 2 && s === 0);
+    if (empty >= 0) throw new TorchError('IndexError', `index 0 is out of bounds for dimension ${empty} with size 0`);
+  }
   // C-order strides
   const strides = new Array<number>(d);
   let s = 1;
