@@ -44,6 +44,8 @@ export interface PlannedStep {
 }
 export interface Plan {
   seed: bigint;
+  /** false for a single tensor: PyTorch's text alone, without the `steps[i] (name): ` label */
+  labelErrors: boolean;
   steps: PlannedStep[];
   outputs: { name: string; shape: number[]; dtype: Dtype }[];
 }
@@ -71,7 +73,7 @@ function checkShape(shape: unknown): string | null {
  * bad shapes), 422 for steps that cannot run (unknown `from`, shape mismatch, view out of
  * bounds, copy cycles). Every message starts with `steps[i] (name): `.
  */
-export function planProgram(p: ProgramSpec, opts: { maxSteps?: number; advanceOverwritten?: boolean } = {}): Plan {
+export function planProgram(p: ProgramSpec, opts: { maxSteps?: number; advanceOverwritten?: boolean; labelErrors?: boolean } = {}): Plan {
   const maxSteps = opts.maxSteps ?? Infinity;
   if (p.steps.length > maxSteps) throw new ProgramInvalid([{ field: 'steps', message: `program has ${p.steps.length} steps; the limit is ${maxSteps}` }], 400);
   if (p.steps.length === 0) throw new ProgramInvalid([{ field: 'steps', message: 'program has no steps' }], 400);
@@ -167,7 +169,7 @@ export function planProgram(p: ProgramSpec, opts: { maxSteps?: number; advanceOv
   if (bad.length) throw new ProgramInvalid(bad, 422);
 
   if (opts.advanceOverwritten ?? true) markAdvanceOnly(planned, new Set(names));
-  return { seed: p.seed, steps: planned, outputs: names.map((nm) => ({ name: nm, ...defined.get(nm)! })) };
+  return { seed: p.seed, labelErrors: opts.labelErrors ?? true, steps: planned, outputs: names.map((nm) => ({ name: nm, ...defined.get(nm)! })) };
 }
 
 /** A step is advance-only when nothing reads its values before a full re-initialisation. */
@@ -233,8 +235,7 @@ export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
       runStep(gen, st, T);
     } catch (e) {
       if (e instanceof TorchError) {
-        const err = new TorchError(e.pyType, stepLabel(st.index, st.name) + e.message);
-        throw err;
+        throw plan.labelErrors ? new TorchError(e.pyType, stepLabel(st.index, st.name) + e.message) : e;
       }
       throw e;
     }
@@ -301,7 +302,7 @@ function fillInto(gen: TorchGenerator, st: PlannedStep, dtype: Dtype, out: Tenso
 
 /** One tensor: `torch.manual_seed(seed); torch.nn.init.<scheme>_(torch.empty(shape, dtype), **params)`. */
 export function initTensor(seed: bigint, scheme: string, shape: number[], dtype: FloatDtype, params: Record<string, unknown>, opts: RunOptions = {}): Tensor {
-  const plan = planProgram({ seed, steps: [{ name: 'weight', shape, dtype, scheme, params }] });
+  const plan = planProgram({ seed, steps: [{ name: 'weight', shape, dtype, scheme, params }] }, { labelErrors: false });
   const [t] = runPlan(plan, opts);
   return { dtype: t.dtype, shape: t.shape, data: t.data };
 }

@@ -1,0 +1,81 @@
+/**
+ * The application as a plugin tree: infrastructure (problems, metrics, cache, pool, OpenAPI),
+ * then one encapsulated plugin per resource. Never listens: server.ts does, tests inject.
+ */
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import http from 'node:http';
+import type { Socket } from 'node:net';
+import type { Config } from './config.js';
+import { problemBody } from './errors.js';
+import { parseQueryString } from './http/query.js';
+import { planProgram } from './core/program.js';
+import problem from './plugins/problem.js';
+import metrics from './plugins/metrics.js';
+import cache from './plugins/cache.js';
+import pool from './plugins/pool.js';
+import swagger from './plugins/swagger.js';
+import healthRoutes from '../routes/health.js';
+import initRoutes from '../routes/init.js';
+import programRoutes from '../routes/programs.js';
+import schemeRoutes from '../routes/schemes.js';
+import gainRoutes from '../routes/gain.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    config: Config;
+  }
+}
+
+/** URLs longer than this are 414; header blocks over MAX_HEADER_BYTES are 431. */
+export const MAX_URL_BYTES = 8192;
+export const MAX_HEADER_BYTES = 64 * 1024;
+
+function rawProblem(socket: Socket, status: number, reason: string, code: 'bad_request' | 'headers_too_large', detail: string) {
+  const body = JSON.stringify(problemBody(code, status, detail));
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/problem+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+export async function buildApp(config: Config, opts: { logger?: FastifyServerOptions['logger'] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    pluginTimeout: 120_000, // the pool warms up every worker thread in onReady
+    bodyLimit: config.limits.bodyBytes,
+    routerOptions: { querystringParser: parseQueryString, maxParamLength: 1024 },
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
+    requestIdHeader: 'x-request-id',
+    return503OnClosing: true,
+    serverFactory: (handler) => http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
+    clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => {
+      if (!socket.writable) return socket.destroy();
+      if (err.code === 'HPE_HEADER_OVERFLOW') return rawProblem(socket, 431, 'Request Header Fields Too Large', 'headers_too_large', `the request line and headers exceed ${MAX_HEADER_BYTES} bytes`);
+      return rawProblem(socket, 400, 'Bad Request', 'bad_request', 'malformed HTTP request');
+    },
+  }) as unknown as FastifyInstance;
+  app.decorate('config', config);
+
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const m of [r.method].flat()) routes.push({ method: m, url: r.url });
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (request.url.length > MAX_URL_BYTES) {
+      const { HttpProblem } = await import('./errors.js');
+      throw new HttpProblem('uri_too_long', `the URL is ${request.url.length} bytes; the limit is ${MAX_URL_BYTES}. Send large requests as POST bodies`);
+    }
+  });
+
+  await app.register(problem, { routes: () => routes });
+  await app.register(metrics);
+  await app.register(cache, { maxBytes: config.cacheBytes });
+  const warmupJob = { plan: planProgram({ seed: 0n, steps: [{ name: 'w', shape: [64], scheme: 'normal' }] }), format: 'raw' as const };
+  await app.register(pool, { config, warmupJob });
+  await app.register(swagger);
+
+  await app.register(healthRoutes);
+  await app.register(initRoutes);
+  await app.register(programRoutes);
+  await app.register(schemeRoutes);
+  await app.register(gainRoutes);
+  return app;
+}

@@ -1,0 +1,112 @@
+/**
+ * Content-addressed response cache: an in-process LRU bounded in bytes (CACHE_BYTES) plus
+ * single-flight, so N identical concurrent requests run the work once. A flight is cancelled
+ * only when every request waiting on it has gone (client closed, or its own time limit).
+ * Failed work is never cached.
+ */
+import fp from 'fastify-plugin';
+import type { FastifyInstance } from 'fastify';
+
+interface Flight {
+  promise: Promise<Uint8Array>;
+  controller: AbortController;
+  waiters: number;
+}
+
+export class TensorCache {
+  private readonly lru = new Map<string, Uint8Array>();
+  private readonly flights = new Map<string, Flight>();
+  bytes = 0;
+  hits = 0;
+  misses = 0;
+  shared = 0;
+
+  constructor(readonly maxBytes: number) {}
+
+  /** Bodies larger than this are served but not kept (one tensor must not flush the cache). */
+  get maxEntry(): number {
+    return Math.floor(this.maxBytes / 4);
+  }
+
+  get(key: string): Uint8Array | undefined {
+    const v = this.lru.get(key);
+    if (v) {
+      this.lru.delete(key);
+      this.lru.set(key, v);
+    }
+    return v;
+  }
+
+  set(key: string, body: Uint8Array): void {
+    if (body.byteLength > this.maxEntry || this.maxBytes === 0) return;
+    const old = this.lru.get(key);
+    if (old) {
+      this.bytes -= old.byteLength;
+      this.lru.delete(key);
+    }
+    this.lru.set(key, body);
+    this.bytes += body.byteLength;
+    for (const [k, v] of this.lru) {
+      if (this.bytes <= this.maxBytes) break;
+      this.lru.delete(k);
+      this.bytes -= v.byteLength;
+    }
+  }
+
+  get entries(): number {
+    return this.lru.size;
+  }
+
+  /**
+   * The cached body, or the result of `compute` shared by every concurrent caller with the same
+   * key. `signal` is this caller's own: when it aborts, this caller stops waiting (rejecting with
+   * its reason) and the work is cancelled if nobody else waits.
+   */
+  async getOrCompute(key: string, compute: (signal: AbortSignal) => Promise<Uint8Array>, signal: AbortSignal): Promise<{ body: Uint8Array; hit: boolean }> {
+    const cached = this.get(key);
+    if (cached) {
+      this.hits++;
+      return { body: cached, hit: true };
+    }
+    let flight = this.flights.get(key);
+    if (flight) this.shared++;
+    else {
+      this.misses++;
+      const controller = new AbortController();
+      const promise = compute(controller.signal).then((body) => {
+        this.set(key, body);
+        return body;
+      });
+      flight = { promise, controller, waiters: 0 };
+      const f = flight;
+      this.flights.set(key, f);
+      promise.then(() => this.flights.delete(key), () => this.flights.delete(key));
+    }
+    const f = flight;
+    f.waiters++;
+    try {
+      const body = await new Promise<Uint8Array>((resolve, reject) => {
+        if (signal.aborted) return reject(signal.reason);
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        f.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+      });
+      return { body, hit: false };
+    } finally {
+      f.waiters--;
+      if (f.waiters === 0 && signal.aborted && this.flights.get(key) === f) {
+        f.controller.abort(signal.reason);
+      }
+    }
+  }
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    tensorCache: TensorCache;
+  }
+}
+
+export default fp(async function cachePlugin(app: FastifyInstance, opts: { maxBytes: number }) {
+  app.decorate('tensorCache', new TensorCache(opts.maxBytes));
+}, { name: 'cache' });

@@ -1,0 +1,120 @@
+/**
+ * The worker-thread pool (piscina 5): fixed size from WORKERS, warmed up before listen, own
+ * admission control (503 + Retry-After when the queue is full), cancellation through a shared
+ * flag (running task) or piscina's abort (queued task), and a healed pool after a thread dies.
+ */
+import fp from 'fastify-plugin';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { FastifyInstance } from 'fastify';
+import type { Config } from '../config.js';
+import { HttpProblem } from '../errors.js';
+import { runJob, type Job, type JobResult } from '../worker/job.js';
+import type { WorkerTask } from '../worker/worker.js';
+
+const ext = path.extname(fileURLToPath(import.meta.url)); // .ts under tap, .js in dist
+const WORKER_FILE = fileURLToPath(new URL(`../worker/worker${ext}`, import.meta.url));
+
+export class Cancelled extends Error {
+  constructor(readonly reason: 'timeout' | 'client') {
+    super(reason === 'timeout' ? 'request time limit exceeded' : 'client went away');
+    this.name = 'Cancelled';
+  }
+}
+
+export class WorkPool {
+  readonly piscina: Piscina;
+  ready = false;
+  completed = 0;
+
+  constructor(private readonly cfg: Config, private readonly log: FastifyInstance['log']) {
+    this.piscina = new Piscina({
+      filename: cfg.workerFile ?? WORKER_FILE,
+      minThreads: cfg.workers,
+      maxThreads: cfg.workers,
+      idleTimeout: 2 ** 31 - 1,
+      concurrentTasksPerWorker: 1,
+    });
+    this.piscina.on('error', (err: unknown) => this.log.error({ err }, 'worker pool error'));
+  }
+
+  /** Run one tiny job on every thread so the first request does not pay for thread start-up. */
+  async warmup(job: Job): Promise<void> {
+    await Promise.all(Array.from({ length: this.cfg.workers }, () => this.piscina.run({ job, flags: new SharedArrayBuffer(8) } satisfies WorkerTask)));
+    this.ready = true;
+  }
+
+  get queueSize(): number {
+    return this.piscina.queueSize;
+  }
+
+  /** Admission control: refuse before queueing when the queue is full. */
+  admit(): void {
+    if (this.piscina.queueSize >= this.cfg.limits.queue) {
+      throw new HttpProblem('busy', `the worker queue is full (${this.piscina.queueSize} waiting); retry shortly`, { headers: { 'retry-after': '1' } });
+    }
+  }
+
+  /** Run a job on a worker; `signal` aborts it (reason: Cancelled). Resolves to the body. */
+  async run(job: Job, signal: AbortSignal): Promise<Uint8Array> {
+    const flags = new SharedArrayBuffer(8);
+    const view = new Int32Array(flags);
+    const queueAbort = new AbortController();
+    const onAbort = () => {
+      Atomics.store(view, 0, 1); // a running task stops at its next poll
+      if (Atomics.load(view, 1) === 0) queueAbort.abort(signal.reason); // a queued one is dropped
+    };
+    if (signal.aborted) throw signal.reason;
+    signal.addEventListener('abort', onAbort, { once: true });
+    let res: ArrayBuffer | JobResult;
+    try {
+      res = await this.piscina.run({ job, flags } satisfies WorkerTask, { signal: queueAbort.signal });
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      this.log.error({ err }, 'worker failed');
+      throw new HttpProblem('internal', 'the worker handling this request failed; nothing was cached, retry the request');
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      this.completed++;
+    }
+    if (res instanceof ArrayBuffer) return new Uint8Array(res);
+    return unwrap(res, signal);
+  }
+
+  async close(): Promise<void> {
+    await this.piscina.close({ force: false });
+  }
+}
+
+/** Run on the main thread (tiny tensors): the same job function, no hop. */
+export function runInline(job: Job, signal: AbortSignal): Uint8Array {
+  const res = runJob(job, () => signal.aborted);
+  if (res.ok) return res.body;
+  return unwrap(res, signal);
+}
+
+function unwrap(res: JobResult, signal: AbortSignal): never {
+  if (res.ok) throw new Error('unreachable');
+  if (res.kind === 'aborted') throw signal.reason ?? new Cancelled('client');
+  if (res.kind === 'torch') throw new HttpProblem('torch_error', res.message, { extra: { pytorch_error: res.pyType } });
+  if (res.kind === 'format') throw new HttpProblem('not_acceptable', res.message);
+  throw new HttpProblem(res.status === 400 ? 'bad_program' : 'program_error', res.message);
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    pool: WorkPool;
+  }
+}
+
+export default fp(async function poolPlugin(app: FastifyInstance, opts: { config: Config; warmupJob: Job }) {
+  const pool = new WorkPool(opts.config, app.log);
+  app.decorate('pool', pool);
+  app.addHook('onReady', async () => {
+    await pool.warmup(opts.warmupJob);
+  });
+  app.addHook('onClose', async () => {
+    await pool.close();
+  });
+}, { name: 'pool' });

@@ -1,0 +1,79 @@
+/**
+ * One tensor: `torch.manual_seed(seed); torch.nn.init.<scheme>_(torch.empty(shape, dtype), **params)`
+ * as a canonical request → TensorReply (ETag, headers, the worker job).
+ */
+import type { FastifyInstance } from 'fastify';
+import { type FloatDtype, numel } from '../core/dtype.js';
+import { planProgram } from '../core/program.js';
+import { SCHEMES, SCHEME_NAMES, type SchemeDef } from '../core/schemes/registry.js';
+import { resolveParams } from '../core/params.js';
+import { HttpProblem, validationProblem, type FieldError } from '../errors.js';
+import { chooseFormat, EXTENSIONS, type Format } from '../http/negotiate.js';
+import { shapeHeader } from '../http/shape.js';
+import { etagFor } from './canonical.js';
+import { checkTensorLimit } from './limits.js';
+import { encodedLength } from './lengths.js';
+import type { TensorReply } from './tensor-reply.js';
+
+export const INIT_FORMATS: readonly Format[] = ['json', 'raw', 'npy', 'safetensors'];
+
+export interface InitInput {
+  scheme: string;
+  shape: number[];
+  seed: bigint;
+  dtype: FloatDtype;
+  generator: string;
+  params: Record<string, unknown>;
+  format?: string;
+  accept?: string;
+  /** extra field errors found while typing the input (query typing) */
+  errors?: FieldError[];
+}
+
+export function schemeOr404(name: string): SchemeDef {
+  const def = SCHEMES.get(name);
+  if (!def) throw new HttpProblem('not_found', `unknown scheme '${name}'; schemes: ${SCHEME_NAMES.join(', ')}`);
+  return def;
+}
+
+export function buildInit(app: FastifyInstance, input: InitInput, route: string): TensorReply {
+  const def = SCHEMES.get(input.scheme)!;
+  const r = resolveParams(def, input.params);
+  const errors = [...(input.errors ?? []), ...r.errors];
+  if (errors.length) throw validationProblem(errors);
+  const format = chooseFormat(input.format, input.accept, INIT_FORMATS, 'json');
+  if (format === 'npy' && input.dtype === 'bfloat16') {
+    throw new HttpProblem('not_acceptable', 'bfloat16 has no .npy dtype; use format=safetensors or format=raw (bfloat16 = upper 16 bits of binary32)');
+  }
+  const n = numel(input.shape);
+  checkTensorLimit(app.config, format, n);
+  const plan = planProgram({ seed: input.seed, steps: [{ name: 'weight', shape: input.shape, dtype: input.dtype, scheme: input.scheme, params: r.params }] }, { labelErrors: false });
+  const seed = input.seed.toString();
+  const canonical = { route: 'init', scheme: input.scheme, shape: input.shape, dtype: input.dtype, generator: input.generator, seed, params: r.params };
+  const etag = etagFor(canonical, format);
+  const metadata = { scheme: input.scheme, seed, generator: input.generator };
+  const dims = input.shape.length ? input.shape.join('x') : 'scalar';
+  const floatParams = def.params.filter((p) => p.type === 'float' || (p.type === 'float_or_bool' && typeof r.params[p.name] === 'number')).map((p) => p.name);
+  return {
+    etag,
+    format,
+    route,
+    scheme: input.scheme,
+    elements: n,
+    length: encodedLength(format, [{ name: 'weight', dtype: input.dtype, shape: input.shape }], metadata),
+    headers: {
+      'x-tensor-shape': shapeHeader(input.shape),
+      'x-tensor-dtype': input.dtype,
+      'x-seed': seed,
+      'x-generator': input.generator,
+      'content-disposition': `inline; filename="${input.scheme}-${dims}-seed${seed}.${EXTENSIONS[format]}"`,
+    },
+    job: {
+      plan,
+      format,
+      json: { scheme: input.scheme, shape: input.shape, dtype: input.dtype, seed, generator: input.generator, params: r.params, floatParams },
+      metadata,
+    },
+  };
+}
+

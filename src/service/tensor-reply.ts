@@ -1,0 +1,96 @@
+/**
+ * Answering a tensor request, in the order that keeps it cheap and whole:
+ * headers from the request alone → 304 on a matching If-None-Match → HEAD with a computed
+ * length → cache / single-flight → admission → worker (or inline when tiny) → Range → bytes.
+ * Any failure before the first byte becomes a problem document; nothing failed is cached.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpProblem } from '../errors.js';
+import { MEDIA_TYPES, type Format } from '../http/negotiate.js';
+import { parseRange } from '../http/range.js';
+import { Cancelled, runInline } from '../plugins/pool.js';
+import type { Job } from '../worker/job.js';
+
+export const IMMUTABLE = 'public, max-age=31536000, immutable';
+
+/** Headers only tensor responses carry; the problem handler strips them. */
+export const TENSOR_ONLY_HEADERS = ['etag', 'cache-control', 'vary', 'x-tensor-shape', 'x-tensor-dtype', 'x-seed', 'x-generator', 'content-disposition', 'accept-ranges', 'content-range'];
+
+export interface TensorReply {
+  etag: string;
+  format: Format;
+  /** X-Tensor-*, X-Seed, X-Generator, Content-Disposition */
+  headers: Record<string, string>;
+  job: Job;
+  /** elements generated (inline decision) */
+  elements: number;
+  /** body length when computable without generating (binary formats) */
+  length?: number;
+  /** route label for metrics */
+  route: string;
+  scheme?: string;
+}
+
+export function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  if (header.trim() === '*') return true;
+  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+}
+
+export async function sendTensor(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, t: TensorReply): Promise<FastifyReply> {
+  reply.header('etag', t.etag);
+  reply.header('cache-control', IMMUTABLE);
+  reply.header('vary', 'Accept');
+  for (const [k, v] of Object.entries(t.headers)) reply.header(k, v);
+  reply.header('content-type', MEDIA_TYPES[t.format]);
+  const binary = t.format !== 'json';
+  reply.header('accept-ranges', binary ? 'bytes' : 'none');
+  const labels = { route: t.route, scheme: t.scheme ?? '', format: t.format };
+
+  if (etagMatches(request.headers['if-none-match'], t.etag)) {
+    app.metrics?.notModified.inc(labels);
+    reply.removeHeader('content-type');
+    return reply.code(304).send();
+  }
+  if (request.method === 'HEAD' && t.length !== undefined) {
+    reply.header('content-length', String(t.length));
+    return reply.send();
+  }
+
+  const signal = requestSignal(app, request, reply);
+  const { body, hit } = await app.tensorCache.getOrCompute(t.etag, async (sig) => {
+    if (t.elements <= app.config.inlineElements) return runInline(t.job, sig);
+    app.pool.admit();
+    return app.pool.run(t.job, sig);
+  }, signal);
+  app.metrics?.cache.inc({ result: hit ? 'hit' : 'miss' });
+  app.metrics?.generatedBytes.inc(labels, hit ? 0 : body.byteLength);
+
+  let buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  if (binary) {
+    const range = parseRange(request.headers.range, buf.byteLength);
+    if (range) {
+      reply.code(206);
+      reply.header('content-range', `bytes ${range.start}-${range.end}/${buf.byteLength}`);
+      buf = buf.subarray(range.start, range.end + 1);
+    }
+  }
+  reply.header('content-length', String(buf.byteLength));
+  if (request.method === 'HEAD') return reply.send();
+  return reply.send(buf);
+}
+
+/** Aborts when the client goes away or the request's time limit (from arrival) passes. */
+function requestSignal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): AbortSignal {
+  const controller = new AbortController();
+  const remaining = Math.max(0, app.config.limits.requestTimeoutMs - reply.elapsedTime);
+  const timer = setTimeout(() => controller.abort(new HttpProblem('timeout', `generation exceeded the request time limit of ${app.config.limits.requestTimeoutMs} ms and was cancelled`)), remaining);
+  timer.unref();
+  const onClose = () => {
+    clearTimeout(timer);
+    if (!reply.raw.writableEnded) controller.abort(new Cancelled('client'));
+  };
+  reply.raw.once('close', onClose);
+  reply.raw.once('finish', () => clearTimeout(timer));
+  return controller.signal;
+}

@@ -1,0 +1,65 @@
+/**
+ * One unit of work, plain data in → encoded bytes out. Runs in a worker thread (worker.ts) or,
+ * for tiny tensors, inline on the main thread: the same function either way.
+ */
+import { type Plan, type NamedTensor, runPlan, Aborted } from '../core/program.js';
+import { type FloatDtype, castTensor } from '../core/dtype.js';
+import { TorchError, ProgramError } from '../core/errors.js';
+import { encodeRaw, encodeNpy, encodeSafetensors, encodeNpz, encodeTensorJson, encodeProgramJson } from '../core/encode/index.js';
+
+export type JobFormat = 'json' | 'raw' | 'npy' | 'safetensors' | 'npz';
+
+export interface JsonMeta {
+  scheme: string;
+  shape: number[];
+  dtype: string;
+  seed: string;
+  generator: string;
+  params: Record<string, unknown>;
+  floatParams: string[];
+}
+
+export interface Job {
+  plan: Plan;
+  format: JobFormat;
+  /** single-tensor routes: the JSON envelope; programs/models: undefined (name → lists) */
+  json?: JsonMeta;
+  /** safetensors __metadata__ */
+  metadata?: Record<string, string>;
+  /** cast every float tensor after generation (model.to(dtype)) */
+  castTo?: FloatDtype;
+}
+
+export type JobResult =
+  | { ok: true; body: Uint8Array }
+  | { ok: false; kind: 'torch' | 'program' | 'aborted' | 'format'; pyType?: string; message: string; status?: number };
+
+export function runJob(job: Job, shouldAbort?: () => boolean): JobResult {
+  let tensors: NamedTensor[];
+  try {
+    tensors = runPlan(job.plan, { shouldAbort });
+  } catch (e) {
+    if (e instanceof TorchError) return { ok: false, kind: 'torch', pyType: e.pyType, message: e.message };
+    if (e instanceof ProgramError) return { ok: false, kind: 'program', message: e.message, status: e.status };
+    if (e instanceof Aborted) return { ok: false, kind: 'aborted', message: 'aborted' };
+    throw e;
+  }
+  if (job.castTo) tensors = tensors.map((t) => castTensor(t, job.castTo!));
+  return { ok: true, body: encode(job, tensors) };
+}
+
+function encode(job: Job, tensors: NamedTensor[]): Uint8Array {
+  switch (job.format) {
+    case 'raw': return encodeRaw(tensors[0]);
+    case 'npy': return encodeNpy(tensors[0]);
+    case 'safetensors': return encodeSafetensors(tensors, job.metadata);
+    case 'npz': return encodeNpz(tensors);
+    case 'json': {
+      if (job.json) {
+        const { floatParams, ...meta } = job.json;
+        return encodeTensorJson(tensors[0], meta, new Set(floatParams));
+      }
+      return encodeProgramJson(tensors);
+    }
+  }
+}
