@@ -66,11 +66,11 @@ export async function buildApp(config: Config, opts: { logger?: FastifyServerOpt
   });
 
   await app.register(problem, { routes: () => routes });
+  await app.register(swagger); // first, so its onRoute hook sees every later route
   await app.register(metrics);
   await app.register(cache, { maxBytes: config.cacheBytes });
   const warmupJob = { plan: planProgram({ seed: 0n, steps: [{ name: 'w', shape: [64], scheme: 'normal' }] }), format: 'raw' as const };
   await app.register(pool, { config, warmupJob });
-  await app.register(swagger);
 
   await app.register(healthRoutes);
   await app.register(initRoutes);

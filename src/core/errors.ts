@@ -60,3 +60,11 @@ export function pyFloatRepr(x: number): string {
   }
   return s;
 }
+
+/** The caller asked to stop (client gone, time limit): thrown from long loops that poll. */
+export class Aborted extends Error {
+  constructor() {
+    super('aborted');
+    this.name = 'Aborted';
+  }
+}

@@ -7,7 +7,7 @@
  * words, same Box–Muller cache), which is exact and far cheaper.
  */
 import { type Dtype, type FloatDtype, type Tensor, type TensorData, ALL_DTYPES, FLOAT_DTYPES, allocate, numel, castDouble, storeBits } from './dtype.js';
-import { TorchError, ProgramError } from './errors.js';
+import { TorchError, ProgramError, Aborted } from './errors.js';
 import { TorchGenerator } from './rng/mt19937.js';
 import { SCHEMES } from './schemes/registry.js';
 import { resolveParams, type FieldError } from './params.js';
@@ -221,9 +221,6 @@ export interface RunOptions {
   shouldAbort?: () => boolean;
 }
 
-export class Aborted extends Error {
-  constructor() { super('aborted'); this.name = 'Aborted'; }
-}
 
 /** Runs a planned program; TorchErrors come back prefixed with the step. */
 export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
@@ -232,7 +229,7 @@ export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
   for (const st of plan.steps) {
     if (opts.shouldAbort?.()) throw new Aborted();
     try {
-      runStep(gen, st, T);
+      runStep(gen, st, T, opts.shouldAbort);
     } catch (e) {
       if (e instanceof TorchError) {
         throw plan.labelErrors ? new TorchError(e.pyType, stepLabel(st.index, st.name) + e.message) : e;
@@ -243,7 +240,7 @@ export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
   return plan.outputs.map((o) => ({ name: o.name, ...T.get(o.name)! }));
 }
 
-function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: number[]; dtype: Dtype; data: TensorData }>): void {
+function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: number[]; dtype: Dtype; data: TensorData }>, shouldAbort?: () => boolean): void {
   if (st.view) {
     const target = T.get(st.name)!;
     const v = st.view;
@@ -255,7 +252,7 @@ function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: n
       const src = T.get(st.params.from as string)!;
       tmp.set(src.data.subarray(0, n) as never);
     } else {
-      fillInto(gen, { ...st, shape: v.shape }, target.dtype, tmp, n, contiguous);
+      fillInto(gen, { ...st, shape: v.shape }, target.dtype, tmp, n, contiguous, shouldAbort);
     }
     if (st.advanceOnly) return;
     const pos = viewPositions(v, contiguous || logical);
@@ -270,12 +267,12 @@ function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: n
     const src = T.get(st.params.from as string)!;
     data.set(src.data as never);
   } else {
-    fillInto(gen, st, st.dtype, data, n, true);
+    fillInto(gen, st, st.dtype, data, n, true, shouldAbort);
   }
   T.set(st.name, { shape: st.shape, dtype: st.dtype, data });
 }
 
-function fillInto(gen: TorchGenerator, st: PlannedStep, dtype: Dtype, out: TensorData, n: number, contiguous: boolean): void {
+function fillInto(gen: TorchGenerator, st: PlannedStep, dtype: Dtype, out: TensorData, n: number, contiguous: boolean, shouldAbort?: () => boolean): void {
   if (st.scheme === 'data') {
     const vals = st.params.values as number[];
     if (dtype === 'int64') {
@@ -296,7 +293,7 @@ function fillInto(gen: TorchGenerator, st: PlannedStep, dtype: Dtype, out: Tenso
     return;
   }
   const def = SCHEMES.get(st.scheme)!;
-  const ctx: InitContext = { gen, shape: st.shape, dtype: dtype as FloatDtype, n, out, params: st.params, advanceOnly: st.advanceOnly, contiguous };
+  const ctx: InitContext = { gen, shape: st.shape, dtype: dtype as FloatDtype, n, out, params: st.params, advanceOnly: st.advanceOnly, contiguous, shouldAbort };
   def.run(ctx);
 }
 
@@ -307,4 +304,4 @@ export function initTensor(seed: bigint, scheme: string, shape: number[], dtype:
   return { dtype: t.dtype, shape: t.shape, data: t.data };
 }
 
-export { FLOAT_DTYPES, ProgramError };
+export { FLOAT_DTYPES, ProgramError, Aborted };

@@ -62,13 +62,14 @@ export class TensorCache {
    * key. `signal` is this caller's own: when it aborts, this caller stops waiting (rejecting with
    * its reason) and the work is cancelled if nobody else waits.
    */
-  async getOrCompute(key: string, compute: (signal: AbortSignal) => Promise<Uint8Array>, signal: AbortSignal): Promise<{ body: Uint8Array; hit: boolean }> {
+  async getOrCompute(key: string, compute: (signal: AbortSignal) => Promise<Uint8Array>, signal: AbortSignal): Promise<{ body: Uint8Array; hit: boolean; shared: boolean }> {
     const cached = this.get(key);
     if (cached) {
       this.hits++;
-      return { body: cached, hit: true };
+      return { body: cached, hit: true, shared: false };
     }
     let flight = this.flights.get(key);
+    const joined = flight !== undefined;
     if (flight) this.shared++;
     else {
       this.misses++;
@@ -91,7 +92,7 @@ export class TensorCache {
         signal.addEventListener('abort', onAbort, { once: true });
         f.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
       });
-      return { body, hit: false };
+      return { body, hit: false, shared: joined };
     } finally {
       f.waiters--;
       if (f.waiters === 0 && signal.aborted && this.flights.get(key) === f) {

@@ -26,7 +26,10 @@ export class Cancelled extends Error {
 export class WorkPool {
   readonly piscina: Piscina;
   ready = false;
+  /** tasks run to an answer (success or PyTorch error) */
   completed = 0;
+  /** tasks a worker stopped early because their request went away or timed out */
+  cancelled = 0;
 
   constructor(private readonly cfg: Config, private readonly log: FastifyInstance['log']) {
     this.piscina = new Piscina({
@@ -71,14 +74,21 @@ export class WorkPool {
     try {
       res = await this.piscina.run({ job, flags } satisfies WorkerTask, { signal: queueAbort.signal });
     } catch (err) {
-      if (signal.aborted) throw signal.reason;
+      if (signal.aborted) {
+        this.cancelled++; // dropped from the queue (or its thread ended) before it ran to an answer
+        throw signal.reason;
+      }
       this.log.error({ err }, 'worker failed');
       throw new HttpProblem('internal', 'the worker handling this request failed; nothing was cached, retry the request');
     } finally {
       signal.removeEventListener('abort', onAbort);
-      this.completed++;
     }
-    if (res instanceof ArrayBuffer) return new Uint8Array(res);
+    if (res instanceof ArrayBuffer) {
+      this.completed++;
+      return new Uint8Array(res);
+    }
+    if (res.ok === false && res.kind === 'aborted') this.cancelled++;
+    else this.completed++;
     return unwrap(res, signal);
   }
 

@@ -58,13 +58,13 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   }
 
   const signal = requestSignal(app, request, reply);
-  const { body, hit } = await app.tensorCache.getOrCompute(t.etag, async (sig) => {
+  const { body, hit, shared } = await app.tensorCache.getOrCompute(t.etag, async (sig) => {
     if (t.elements <= app.config.inlineElements) return runInline(t.job, sig);
     app.pool.admit();
     return app.pool.run(t.job, sig);
   }, signal);
-  app.metrics?.cache.inc({ result: hit ? 'hit' : 'miss' });
-  app.metrics?.generatedBytes.inc(labels, hit ? 0 : body.byteLength);
+  app.metrics?.cache.inc({ result: hit ? 'hit' : shared ? 'shared' : 'miss' });
+  if (!hit && !shared) app.metrics?.generatedBytes.inc(labels, body.byteLength);
 
   let buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (binary) {

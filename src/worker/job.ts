@@ -2,9 +2,9 @@
  * One unit of work, plain data in → encoded bytes out. Runs in a worker thread (worker.ts) or,
  * for tiny tensors, inline on the main thread: the same function either way.
  */
-import { type Plan, type NamedTensor, runPlan, Aborted } from '../core/program.js';
+import { type Plan, type NamedTensor, runPlan } from '../core/program.js';
 import { type FloatDtype, castTensor } from '../core/dtype.js';
-import { TorchError, ProgramError } from '../core/errors.js';
+import { TorchError, ProgramError, Aborted } from '../core/errors.js';
 import { encodeRaw, encodeNpy, encodeSafetensors, encodeNpz, encodeTensorJson, encodeProgramJson } from '../core/encode/index.js';
 
 export type JobFormat = 'json' | 'raw' | 'npy' | 'safetensors' | 'npz';

@@ -54,7 +54,7 @@ class Sink {
     for (let i = 0; i < s.length; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {
-        this.pos = p + this.bytes.utf8Write(s.slice(i), p);
+        this.pos = p + this.bytes.write(s.slice(i), p, 'utf8');
         return;
       }
       b[p++] = c;
@@ -100,7 +100,7 @@ function rowF32(b: Uint8Array, v: DataView, p: number, d: Float32Array, u: Uint3
 function rowF64(b: Buffer, p: number, d: Float64Array, from: number, end: number): number {
   let s = '';
   for (let i = from; i < end; i++) s += float64Token(d[i]) + ',';
-  return p + b.latin1Write(s, p);
+  return p + b.write(s, p, 'latin1');
 }
 
 function row16(b: Uint8Array, p: number, d: Uint16Array, cache: TokenCache, from: number, end: number): number {

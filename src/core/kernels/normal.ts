@@ -14,6 +14,7 @@ import { fma32, fma64 } from '../rng/fma.js';
 import { block32 } from './normal32.js';
 import type { TorchGenerator } from '../rng/mt19937.js';
 import { LIBM_TABLES } from '../data/libm-tables.js';
+import { WASM_ENGINE, normalF32Wasm } from '../wasm/kernels.js';
 
 const TWO_PI = 2 * Math.PI;
 
@@ -85,7 +86,7 @@ const CHUNK = 4096;
 const words = new Int32Array(CHUNK);
 
 /** Store n uniforms at out[start..start+n): values for float32/64, numerators for 16-bit. */
-function fillUniforms(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, start: number, n: number): void {
+function fillUniforms(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, start: number, n: number, wasm: boolean): void {
   if (dtype === 'float64') {
     const o = out as Float64Array;
     for (let i = 0; i < n; i++) o[start + i] = gen.nextUniform53();
@@ -95,16 +96,30 @@ function fillUniforms(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, s
   const scale = dtype === 'float32' ? 5.960464477539063e-8 : 1;
   for (let base = 0; base < n; base += CHUNK) {
     const m = Math.min(CHUNK, n - base);
-    gen.fillU32(words, m);
+    if (wasm) gen.fillU32(words, m);
+    else gen.fillU32Js(words, m);
     for (let i = 0; i < m; i++) out[start + base + i] = (words[i] & mask) * scale;
   }
 }
 
-/** normal_fill: contiguous n ≥ 16. */
+/**
+ * normal_fill: contiguous n ≥ 16. float32 runs in the WebAssembly engine (src/core/wasm) when
+ * the platform has SIMD128; the words of the other dtypes come from it too (fillU32).
+ */
 export function normalFill(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, n: number, mean: number, std: number): void {
+  normalFillImpl(gen, dtype, out, n, mean, std, WASM_ENGINE !== null);
+}
+
+/** The pure-JS normal_fill: the reference the WebAssembly path is tested against, and its fallback. */
+export function normalFillJs(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, n: number, mean: number, std: number): void {
+  normalFillImpl(gen, dtype, out, n, mean, std, false);
+}
+
+function normalFillImpl(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, n: number, mean: number, std: number, wasm: boolean): void {
   let block: (i: number) => void;
   if (dtype === 'float32') {
     const M = fround(mean), S = fround(std);
+    if (wasm) return normalF32Wasm(gen, out as Float32Array, n, M, S);
     block = (i) => block32(out as Float32Array, i, M, S);
   } else if (dtype === 'float64') {
     block = (i) => block64(out as Float64Array, i, mean, std);
@@ -115,10 +130,10 @@ export function normalFill(gen: TorchGenerator, dtype: FloatDtype, out: TensorDa
     const M = castDouble(dtype, mean), S = castDouble(dtype, std);
     block = (i) => blockB(out as Uint16Array, i, M, S);
   }
-  fillUniforms(gen, dtype, out, 0, n);
+  fillUniforms(gen, dtype, out, 0, n, wasm);
   for (let i = 0; i + 16 <= n; i += 16) block(i);
   if (n % 16 !== 0) {
-    fillUniforms(gen, dtype, out, n - 16, 16);
+    fillUniforms(gen, dtype, out, n - 16, 16, wasm);
     block(n - 16);
   }
 }
@@ -134,6 +149,12 @@ export function normalKernel(gen: TorchGenerator, dtype: FloatDtype, out: Tensor
   if (n >= 16) return normalFill(gen, dtype, out, n, mean, std);
   const put = storeFn(dtype, out);
   normalSerial(gen, dtype, n, mean, std, put);
+}
+
+/** normalKernel with the pure-JS normal_fill (the reference of the WebAssembly path). */
+export function normalKernelJs(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, n: number, mean: number, std: number): void {
+  if (n >= 16) return normalFillJs(gen, dtype, out, n, mean, std);
+  normalSerial(gen, dtype, n, mean, std, storeFn(dtype, out));
 }
 
 /** A writer of already-rounded values into storage (bits for 16-bit types). */

@@ -81,9 +81,11 @@ export function block32(o: Float32Array, i: number, M: number, S: number): void 
     const radius = fr(Math.sqrt(-2 * log256Fast(1 - o[j])));
     sincos256Fast(fr(TWO_PI_F * o[j + 8]));
     if (Object.is(M, 0)) {
-      // fma32(p, S, +0) = f32(p·S + 0): p·S is exact in binary64; + 0 turns −0 into +0 as IEEE does
-      o[j] = fr(fr(radius * COS) * S) + 0;
-      o[j + 8] = fr(fr(radius * SIN) * S) + 0;
+      // fma32(p, S, +0) = f32(p·S + 0): p·S is exact in binary64; + 0 turns an exact −0 into +0
+      // as IEEE does. The + 0 must come before the rounding: a nonzero p·S that rounds to a
+      // binary32 −0 (|p·S| < 2^-150, a tiny std) stays −0, as the fused AVX2 result does.
+      o[j] = fr(fr(radius * COS) * S + 0);
+      o[j + 8] = fr(fr(radius * SIN) * S + 0);
     } else {
       o[j] = fma32(fr(radius * COS), S, M);
       o[j + 8] = fma32(fr(radius * SIN), S, M);

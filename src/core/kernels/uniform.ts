@@ -9,6 +9,7 @@ import { type FloatDtype, type TensorData, FMAX, castDouble, fround, rf16, rbf16
 import { TorchError, fmtG } from '../errors.js';
 import { fma32, fma64 } from '../rng/fma.js';
 import type { TorchGenerator } from '../rng/mt19937.js';
+import { WASM_ENGINE, uniformF32Wasm } from '../wasm/kernels.js';
 
 const TYPE_META: Record<FloatDtype, string> = { float32: 'float', float64: 'double', float16: 'c10::Half', bfloat16: 'c10::BFloat16' };
 const SCALAR: Record<FloatDtype, string> = { float32: 'Float', float64: 'Double', float16: 'Half', bfloat16: 'BFloat16' };
@@ -27,8 +28,21 @@ export function checkUniform(dtype: FloatDtype, a: number, b: number): void {
 const CHUNK = 4096;
 const words = new Int32Array(CHUNK);
 
-/** Fill out[0..n) in C order. Checks are the caller's (checkUniform). */
+/**
+ * Fill out[0..n) in C order. Checks are the caller's (checkUniform). float32 runs in the
+ * WebAssembly engine (src/core/wasm) when the platform has SIMD128; the words of the other
+ * dtypes come from it too (TorchGenerator.fillU32).
+ */
 export function uniformKernel(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, n: number, a: number, b: number): void {
+  uniformImpl(gen, dtype, out, n, a, b, WASM_ENGINE !== null);
+}
+
+/** The pure-JS kernel: the reference the WebAssembly path is tested against, and its fallback. */
+export function uniformKernelJs(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, n: number, a: number, b: number): void {
+  uniformImpl(gen, dtype, out, n, a, b, false);
+}
+
+function uniformImpl(gen: TorchGenerator, dtype: FloatDtype, out: TensorData, n: number, a: number, b: number, wasm: boolean): void {
   if (dtype === 'float64') {
     const o = out as Float64Array;
     const r = b - a;
@@ -40,9 +54,10 @@ export function uniformKernel(gen: TorchGenerator, dtype: FloatDtype, out: Tenso
   if (dtype === 'float32') {
     const o = out as Float32Array;
     const R = fround(T - F);
+    if (wasm) return uniformF32Wasm(gen, o, n, R, F);
     for (let base = 0; base < n; base += CHUNK) {
       const m = Math.min(CHUNK, n - base);
-      gen.fillU32(words, m);
+      gen.fillU32Js(words, m);
       for (let i = 0; i < m; i++) o[base + i] = fma32((words[i] & 0xffffff) * 5.960464477539063e-8, R, F);
     }
     return;
@@ -55,7 +70,8 @@ export function uniformKernel(gen: TorchGenerator, dtype: FloatDtype, out: Tenso
   const o = out as Uint16Array;
   for (let base = 0; base < n; base += CHUNK) {
     const m = Math.min(CHUNK, n - base);
-    gen.fillU32(words, m);
+    if (wasm) gen.fillU32(words, m);
+    else gen.fillU32Js(words, m);
     for (let i = 0; i < m; i++) o[base + i] = toBits(fma32((words[i] & mask) * scale, R, F));
   }
 }

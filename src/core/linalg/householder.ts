@@ -6,6 +6,7 @@
  * this loop in JS).
  * Returns Q (column-major, m×n) and the diagonal of R.
  */
+import { Aborted } from '../errors.js';
 
 /** c[cj..] −= τ·(vᵀc)·v over rows lo..m−1 for columns j0..j1−1 (v at a[ck+lo..], v[lo] = vlo). */
 function applyReflector(v: Float64Array, vOff: number, vlo: number, c: Float64Array, m: number, lo: number, j0: number, j1: number, tau: number): void {
@@ -44,7 +45,7 @@ export function householderQR(a: Float64Array, m: number, n: number, shouldAbort
   const tau = new Float64Array(n);
   const rdiag = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    if (shouldAbort && (k & 15) === 0 && shouldAbort()) throw new Error('aborted');
+    if (shouldAbort && (k & 15) === 0 && shouldAbort()) throw new Aborted();
     const ck = k * m;
     const alpha = a[ck + k];
     let ss = 0;
@@ -67,7 +68,7 @@ export function householderQR(a: Float64Array, m: number, n: number, shouldAbort
   const q = new Float64Array(m * n);
   for (let j = 0; j < n; j++) q[j * m + j] = 1;
   for (let k = n - 1; k >= 0; k--) {
-    if (shouldAbort && (k & 15) === 0 && shouldAbort()) throw new Error('aborted');
+    if (shouldAbort && (k & 15) === 0 && shouldAbort()) throw new Aborted();
     if (tau[k] === 0) continue;
     applyReflector(a, k * m, 1, q, m, k, k, n, tau[k]);
   }

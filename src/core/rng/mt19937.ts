@@ -4,6 +4,8 @@
  * manual_seed(s) uses s mod 2^32 for the engine state and clears the cached Box–Muller
  * sample. One word: `if (--left == 0) regenerate; temper(state[next++])`.
  */
+import { ENGINE, BUF_OFFSET, CHUNK, STATE_OFFSET, LEFT_INDEX, NEXT_INDEX, TWISTED_INDEX, copyOut, type Engine, type KernelExports } from '../wasm/engine.js';
+
 const N = 624;
 const M = 397;
 const MATRIX_A = 0x9908b0df;
@@ -19,6 +21,9 @@ const UPPER = 0x80000000 | 0;
 const MAT_A = MATRIX_A | 0;
 const TEMPER_B = 0x9d2c5680 | 0;
 const TEMPER_C = 0xefc60000 | 0;
+
+/** Below this many words fillU32 stays in JS (the engine call copies 2.5 KB of state in). */
+const WASM_MIN_WORDS = 128;
 
 export class TorchGenerator {
   readonly initialSeed: bigint;
@@ -71,9 +76,44 @@ export class TorchGenerator {
 
   /**
    * Fill out[start..start+n) with successive words (as int32 bit patterns in an Int32Array,
-   * or uint32 in a Uint32Array); the same stream as n calls of nextU32.
+   * or uint32 in a Uint32Array); the same stream as n calls of nextU32. Long runs use the
+   * WebAssembly engine (the same words and final state as fillU32Js).
    */
   fillU32(out: Int32Array | Uint32Array, n = out.length, start = 0): void {
+    const e = ENGINE;
+    if (e === null || n < WASM_MIN_WORDS) return this.fillU32Js(out, n, start);
+    this.inEngine(e, (ex) => {
+      for (let pos = 0; pos < n; pos += CHUNK) {
+        const m = Math.min(CHUNK, n - pos);
+        ex.fill_words(BUF_OFFSET, m);
+        if (out instanceof Int32Array) copyOut(e.i32, out, start + pos, m);
+        else copyOut(e.u32, out, start + pos, m);
+      }
+    });
+  }
+
+  /**
+   * Run `fn` with this generator's stream loaded into the WebAssembly engine: the state words,
+   * `left` and `next` are copied in; afterwards `left`/`next` are read back and the words too
+   * if the engine regenerated them. Only fn's engine calls may draw words meanwhile.
+   */
+  inEngine<T>(e: Engine, fn: (ex: KernelExports) => T): T {
+    const w = e.i32;
+    w.set(this.state, STATE_OFFSET >> 2);
+    w[LEFT_INDEX] = this.left;
+    w[NEXT_INDEX] = this.next;
+    w[TWISTED_INDEX] = 0;
+    try {
+      return fn(e.ex);
+    } finally {
+      this.left = w[LEFT_INDEX];
+      this.next = w[NEXT_INDEX];
+      if (w[TWISTED_INDEX] !== 0) this.state.set(w.subarray(STATE_OFFSET >> 2, (STATE_OFFSET >> 2) + N));
+    }
+  }
+
+  /** fillU32 in plain JS (the reference for the engine's word stream). */
+  fillU32Js(out: Int32Array | Uint32Array, n = out.length, start = 0): void {
     const st = this.state;
     let pos = start;
     const stop = start + n;

@@ -14,6 +14,8 @@ export interface InitContext {
   advanceOnly: boolean;
   /** false for a strided view: normal_ then takes the serial path whatever n is. */
   contiguous: boolean;
+  /** polled by long loops (QR, per-column randperm); true = stop with Aborted */
+  shouldAbort?: () => boolean;
 }
 
 export const num = (p: Record<string, unknown>, k: string): number => p[k] as number;

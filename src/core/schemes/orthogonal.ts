@@ -38,7 +38,7 @@ export function orthogonal(ctx: InitContext): void {
   } else {
     a.set(src); // flatᵀ in column-major is flat in row-major
   }
-  const { q, rdiag } = householderQR(a, m, k);
+  const { q, rdiag } = householderQR(a, m, k, ctx.shouldAbort);
   const gain = ctx.params.gain as number;
   const g = dtype === 'float32' ? fround(gain) : gain;
   const sign = Float64Array.from(rdiag, (d) => (d > 0 ? 1 : d < 0 ? -1 : 0));

@@ -4,7 +4,7 @@
  * words: z = word % (rows−i), swap) and zeros at p[:num_zeros] (Python slice). The zero pattern
  * is exact; the values have normal_'s parity.
  */
-import { TorchError } from '../errors.js';
+import { TorchError, Aborted } from '../errors.js';
 import type { InitContext } from './context.js';
 import { normalFillCtx } from './random.js';
 
@@ -33,6 +33,7 @@ export function sparse(ctx: InitContext): void {
   // Python slice p[:numZeros]
   const end = numZeros >= 0 ? Math.min(numZeros, rows) : Math.max(rows + numZeros, 0);
   for (let c = 0; c < cols; c++) {
+    if ((c & 1023) === 1023 && ctx.shouldAbort?.()) throw new Aborted();
     if (ctx.advanceOnly) {
       gen.skip(Math.max(rows - 1, 0));
       continue;
