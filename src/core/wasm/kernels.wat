@@ -149,7 +149,7 @@
   ;; The transform alone, on n words already at dst (tests feed chosen words).
   (func $uniform_f32_words (export "uniform_f32_words") (param $dst i32) (param $n i32) (param $rs f64) (param $f f64) (param $exact i32)
     (local $p i32) (local $end i32) (local $k v128) (local $R v128) (local $F v128)
-    (local $pl v128) (local $ph v128) (local $sl v128) (local $sh v128) (local $dl v128) (local $dh v128) (local $t v128) (local $bb v128)
+    (local $pl v128) (local $ph v128) (local $sl v128) (local $sh v128) (local $dl v128) (local $dh v128) (local $t v128) (local $bb v128) (local $ml v128) (local $mh v128)
     (local.set $R (f64x2.splat (local.get $rs)))
     (local.set $F (f64x2.splat (local.get $f)))
     (local.set $p (local.get $dst))
@@ -168,23 +168,26 @@
         (local.set $dh (f32x4.demote_f64x2_zero (local.get $sh)))
         (if (i32.eqz (local.get $exact))
           (then
-            (if (v128.any_true
-                  (v128.or
-                    (v128.and (f64x2.ne (local.get $sl) (f64x2.promote_low_f32x4 (local.get $dl)))
-                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.tee $t (f64x2.sub (f64x2.add (local.get $sl) (local.get $sl)) (f64x2.promote_low_f32x4 (local.get $dl))))))
-                        (local.get $t)))
-                    (v128.and (f64x2.ne (local.get $sh) (f64x2.promote_low_f32x4 (local.get $dh)))
-                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.tee $t (f64x2.sub (f64x2.add (local.get $sh) (local.get $sh)) (f64x2.promote_low_f32x4 (local.get $dh))))))
-                        (local.get $t)))))
+            ;; fma32 needs its fix-up only where s is a binary32 midpoint (t = 2s − f32(s) is a
+            ;; binary32, s ≠ f32(s)) AND the binary64 sum was inexact (TwoSum error ≠ 0); exact
+            ;; midpoints are common (e.g. mean 0.5), inexact ones rare: those lanes take $fma2.
+            (local.set $ml (v128.and (f64x2.ne (local.get $sl) (f64x2.promote_low_f32x4 (local.get $dl)))
+                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $sl) (local.get $sl)) (f64x2.promote_low_f32x4 (local.get $dl))))))
+                                (local.get $t))))
+            (local.set $mh (v128.and (f64x2.ne (local.get $sh) (f64x2.promote_low_f32x4 (local.get $dh)))
+                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $sh) (local.get $sh)) (f64x2.promote_low_f32x4 (local.get $dh))))))
+                                (local.get $t))))
+            (if (v128.any_true (v128.or (local.get $ml) (local.get $mh)))
               (then
-                ;; a midpoint: only an inexact binary64 sum (TwoSum error ≠ 0) needs the fix-up
-                (if (v128.any_true
-                      (v128.or (f64x2.ne (v128.const f64x2 0 0)
-                        (f64x2.add (f64x2.sub (local.get $pl) (f64x2.sub (local.get $sl) (local.tee $bb (f64x2.sub (local.get $sl) (local.get $pl)))))
-                          (f64x2.sub (local.get $F) (local.get $bb))))
-                        (f64x2.ne (v128.const f64x2 0 0)
-                        (f64x2.add (f64x2.sub (local.get $ph) (f64x2.sub (local.get $sh) (local.tee $bb (f64x2.sub (local.get $sh) (local.get $ph)))))
-                          (f64x2.sub (local.get $F) (local.get $bb))))))
+                (local.set $ml (v128.and (local.get $ml) (f64x2.ne (v128.const f64x2 0 0)
+                          (f64x2.add (f64x2.sub (local.get $pl) (f64x2.sub (local.get $sl) (local.tee $bb (f64x2.sub (local.get $sl) (local.get $pl)))))
+                                     (f64x2.sub (local.get $F) (local.get $bb))))))
+                (local.set $mh (v128.and (local.get $mh) (f64x2.ne (v128.const f64x2 0 0)
+                          (f64x2.add (f64x2.sub (local.get $ph) (f64x2.sub (local.get $sh) (local.tee $bb (f64x2.sub (local.get $sh) (local.get $ph)))))
+                                     (f64x2.sub (local.get $F) (local.get $bb))))))
+                (if (v128.any_true (v128.or (local.get $ml) (local.get $mh)))
                   (then
                     (local.set $dl (call $fma2 (local.get $pl) (local.get $F)))
                     (local.set $dh (call $fma2 (local.get $ph) (local.get $F)))))))))
@@ -214,6 +217,7 @@
     (local $a0 v128) (local $a1 v128) (local $a2 v128) (local $a3 v128)
     (local $s0 v128) (local $s1 v128) (local $s2 v128) (local $s3 v128)
     (local $d0 v128) (local $d1 v128) (local $d2 v128) (local $d3 v128) (local $bb v128)
+    (local $m0 v128) (local $m1 v128) (local $m2 v128) (local $m3 v128)
     (local.set $M (f64x2.splat (local.get $mean)))
     (local.set $S (f64x2.splat (local.get $std)))
     (local.set $q (local.get $dst))
@@ -405,34 +409,40 @@
         (local.set $d3 (f32x4.demote_f64x2_zero (local.get $s3)))
         (if (i32.eqz (local.get $exact))
           (then
-            (if (v128.any_true
-                  (v128.or
-                    (v128.or (v128.and (f64x2.ne (local.get $s0) (f64x2.promote_low_f32x4 (local.get $d0)))
-                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.tee $t (f64x2.sub (f64x2.add (local.get $s0) (local.get $s0)) (f64x2.promote_low_f32x4 (local.get $d0))))))
-                        (local.get $t))) (v128.and (f64x2.ne (local.get $s1) (f64x2.promote_low_f32x4 (local.get $d1)))
-                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.tee $t (f64x2.sub (f64x2.add (local.get $s1) (local.get $s1)) (f64x2.promote_low_f32x4 (local.get $d1))))))
-                        (local.get $t))))
-                    (v128.or (v128.and (f64x2.ne (local.get $s2) (f64x2.promote_low_f32x4 (local.get $d2)))
-                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.tee $t (f64x2.sub (f64x2.add (local.get $s2) (local.get $s2)) (f64x2.promote_low_f32x4 (local.get $d2))))))
-                        (local.get $t))) (v128.and (f64x2.ne (local.get $s3) (f64x2.promote_low_f32x4 (local.get $d3)))
-                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero (local.tee $t (f64x2.sub (f64x2.add (local.get $s3) (local.get $s3)) (f64x2.promote_low_f32x4 (local.get $d3))))))
-                        (local.get $t))))))
+            ;; fma32 needs its fix-up only where s is a binary32 midpoint (t = 2s − f32(s) is a
+            ;; binary32, s ≠ f32(s)) AND the binary64 sum was inexact (TwoSum error ≠ 0); exact
+            ;; midpoints are common (e.g. mean 0.5), inexact ones rare: those lanes take $fma2.
+            (local.set $m0 (v128.and (f64x2.ne (local.get $s0) (f64x2.promote_low_f32x4 (local.get $d0)))
+                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s0) (local.get $s0)) (f64x2.promote_low_f32x4 (local.get $d0))))))
+                                (local.get $t))))
+            (local.set $m1 (v128.and (f64x2.ne (local.get $s1) (f64x2.promote_low_f32x4 (local.get $d1)))
+                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s1) (local.get $s1)) (f64x2.promote_low_f32x4 (local.get $d1))))))
+                                (local.get $t))))
+            (local.set $m2 (v128.and (f64x2.ne (local.get $s2) (f64x2.promote_low_f32x4 (local.get $d2)))
+                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s2) (local.get $s2)) (f64x2.promote_low_f32x4 (local.get $d2))))))
+                                (local.get $t))))
+            (local.set $m3 (v128.and (f64x2.ne (local.get $s3) (f64x2.promote_low_f32x4 (local.get $d3)))
+                      (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s3) (local.get $s3)) (f64x2.promote_low_f32x4 (local.get $d3))))))
+                                (local.get $t))))
+            (if (v128.any_true (v128.or (v128.or (local.get $m0) (local.get $m1)) (v128.or (local.get $m2) (local.get $m3))))
               (then
-                ;; a midpoint (often exact, e.g. mean 0.5): only an inexact binary64 sum needs the fix-up
-                (if (v128.any_true
-                      (v128.or
-                        (v128.or (f64x2.ne (v128.const f64x2 0 0)
-                        (f64x2.add (f64x2.sub (local.get $a0) (f64x2.sub (local.get $s0) (local.tee $bb (f64x2.sub (local.get $s0) (local.get $a0)))))
-                          (f64x2.sub (local.get $M) (local.get $bb))))
-                          (f64x2.ne (v128.const f64x2 0 0)
-                        (f64x2.add (f64x2.sub (local.get $a1) (f64x2.sub (local.get $s1) (local.tee $bb (f64x2.sub (local.get $s1) (local.get $a1)))))
-                          (f64x2.sub (local.get $M) (local.get $bb)))))
-                        (v128.or (f64x2.ne (v128.const f64x2 0 0)
-                        (f64x2.add (f64x2.sub (local.get $a2) (f64x2.sub (local.get $s2) (local.tee $bb (f64x2.sub (local.get $s2) (local.get $a2)))))
-                          (f64x2.sub (local.get $M) (local.get $bb))))
-                          (f64x2.ne (v128.const f64x2 0 0)
-                        (f64x2.add (f64x2.sub (local.get $a3) (f64x2.sub (local.get $s3) (local.tee $bb (f64x2.sub (local.get $s3) (local.get $a3)))))
-                          (f64x2.sub (local.get $M) (local.get $bb)))))))
+                (local.set $m0 (v128.and (local.get $m0) (f64x2.ne (v128.const f64x2 0 0)
+                          (f64x2.add (f64x2.sub (local.get $a0) (f64x2.sub (local.get $s0) (local.tee $bb (f64x2.sub (local.get $s0) (local.get $a0)))))
+                                     (f64x2.sub (local.get $M) (local.get $bb))))))
+                (local.set $m1 (v128.and (local.get $m1) (f64x2.ne (v128.const f64x2 0 0)
+                          (f64x2.add (f64x2.sub (local.get $a1) (f64x2.sub (local.get $s1) (local.tee $bb (f64x2.sub (local.get $s1) (local.get $a1)))))
+                                     (f64x2.sub (local.get $M) (local.get $bb))))))
+                (local.set $m2 (v128.and (local.get $m2) (f64x2.ne (v128.const f64x2 0 0)
+                          (f64x2.add (f64x2.sub (local.get $a2) (f64x2.sub (local.get $s2) (local.tee $bb (f64x2.sub (local.get $s2) (local.get $a2)))))
+                                     (f64x2.sub (local.get $M) (local.get $bb))))))
+                (local.set $m3 (v128.and (local.get $m3) (f64x2.ne (v128.const f64x2 0 0)
+                          (f64x2.add (f64x2.sub (local.get $a3) (f64x2.sub (local.get $s3) (local.tee $bb (f64x2.sub (local.get $s3) (local.get $a3)))))
+                                     (f64x2.sub (local.get $M) (local.get $bb))))))
+                (if (v128.any_true (v128.or (v128.or (local.get $m0) (local.get $m1)) (v128.or (local.get $m2) (local.get $m3))))
                   (then
                     (local.set $d0 (call $fma2 (local.get $a0) (local.get $M)))
                     (local.set $d1 (call $fma2 (local.get $a1) (local.get $M)))
