@@ -131,6 +131,7 @@ md.push('- method: median of ≥5 timed runs after one warm-up (more runs while 
   'Rates are elements per second; "× torch rate" = our rate / torch\'s rate (1.00× = as fast, higher is better).');
 md.push('');
 md.push('## Floors', '');
+for (const h of httpSections) for (const r of h.rows) if (r.floor) floors.push({ what: r.floor.text, got: r.floor.got, status: r.floor.pass ? 'PASS' : 'FAIL' });
 md.push('| floor | measured | status |', '| --- | --- | --- |');
 for (const f of floors) md.push(`| ${f.what} | ${f.got} | **${f.status}** |`);
 md.push('');

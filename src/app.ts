@@ -9,6 +9,8 @@ import type { Config } from './config.js';
 import { problemBody } from './errors.js';
 import { parseQueryString } from './http/query.js';
 import { planProgram } from './core/program.js';
+import { EtagMemo } from './service/etag-memo.js';
+import { etagMatches, notModified } from './service/tensor-reply.js';
 import problem from './plugins/problem.js';
 import metrics from './plugins/metrics.js';
 import cache from './plugins/cache.js';
@@ -23,6 +25,7 @@ import gainRoutes from '../routes/gain.js';
 declare module 'fastify' {
   interface FastifyInstance {
     config: Config;
+    etagMemo: EtagMemo;
   }
 }
 
@@ -52,6 +55,7 @@ export async function buildApp(config: Config, opts: { logger?: FastifyServerOpt
     },
   }) as unknown as FastifyInstance;
   app.decorate('config', config);
+  app.decorate('etagMemo', new EtagMemo());
 
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (r) => {
@@ -62,6 +66,16 @@ export async function buildApp(config: Config, opts: { logger?: FastifyServerOpt
     if (request.url.length > MAX_URL_BYTES) {
       const { HttpProblem } = await import('./errors.js');
       throw new HttpProblem('uri_too_long', `the URL is ${request.url.length} bytes; the limit is ${MAX_URL_BYTES}. Send large requests as POST bodies`);
+    }
+    // a repeated conditional GET: answered from the memo before any validation or work
+    const inm = request.headers['if-none-match'];
+    if (inm && (request.method === 'GET' || request.method === 'HEAD')) {
+      const m = app.etagMemo.get(EtagMemo.key(request.url, request.headers.accept));
+      if (m && etagMatches(inm, m.etag)) {
+        request.tensorLabels = { scheme: m.labels.scheme, format: m.labels.format };
+        app.metrics.notModified.inc(m.labels);
+        return notModified(reply, m.etag, m.headers);
+      }
     }
   });
 

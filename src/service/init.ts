@@ -46,7 +46,7 @@ export function buildInit(app: FastifyInstance, input: InitInput, route: string)
     throw new HttpProblem('not_acceptable', 'bfloat16 has no .npy dtype; use format=safetensors or format=raw (bfloat16 = upper 16 bits of binary32)');
   }
   const n = numel(input.shape);
-  checkTensorLimit(app.config, format, n);
+  checkTensorLimit(app.config, format, n, 'the tensor', input.shape);
   const plan = planProgram({ seed: input.seed, steps: [{ name: 'weight', shape: input.shape, dtype: input.dtype, scheme: input.scheme, params: r.params }] }, { labelErrors: false });
   const seed = input.seed.toString();
   const canonical = { route: 'init', scheme: input.scheme, shape: input.shape, dtype: input.dtype, generator: input.generator, seed, params: r.params };

@@ -7,7 +7,7 @@ import { planProgram, ProgramInvalid, type Plan, type ProgramSpec } from '../cor
 import { HttpProblem } from '../errors.js';
 import { chooseFormat, EXTENSIONS, type Format } from '../http/negotiate.js';
 import { etagFor } from './canonical.js';
-import { checkProgramLimit } from './limits.js';
+import { checkProgramLimit, jsonCells } from './limits.js';
 import { encodedLength } from './lengths.js';
 import type { TensorReply } from './tensor-reply.js';
 
@@ -51,6 +51,13 @@ export interface PlanReplyInput {
 export function buildPlanReply(app: FastifyInstance, p: PlanReplyInput): TensorReply {
   const outputs = p.castTo ? p.plan.outputs.map((o) => ({ ...o, dtype: o.dtype === 'int64' ? o.dtype : p.castTo! })) : p.plan.outputs;
   const total = outputs.reduce((s, o) => s + numel(o.shape), 0);
+  if (p.format === 'npz' && outputs.some((o) => o.dtype === 'bfloat16')) {
+    throw new HttpProblem('not_acceptable', 'bfloat16 has no .npy dtype, so it cannot go into an npz archive; use format=safetensors');
+  }
+  if (p.format === 'json') {
+    const cells = outputs.reduce((s, o) => s + jsonCells(o.shape), 0);
+    if (cells > total && cells > app.config.limits.jsonElements) checkProgramLimit(app.config, 'json', cells);
+  }
   if (!p.exempt) checkProgramLimit(app.config, p.format, total);
   else if (p.format === 'json') checkProgramLimit(app.config, 'json', total);
   const seed = p.seed.toString();

@@ -10,6 +10,7 @@ import { MEDIA_TYPES, type Format } from '../http/negotiate.js';
 import { parseRange } from '../http/range.js';
 import { Cancelled, runInline } from '../plugins/pool.js';
 import type { Job } from '../worker/job.js';
+import { EtagMemo } from './etag-memo.js';
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -37,6 +38,15 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
+/** Headers every 304 carries (RFC 9110 §15.4.5: those a 200 would have sent). */
+export function notModified(reply: FastifyReply, etag: string, headers: Record<string, string>): FastifyReply {
+  reply.header('etag', etag);
+  reply.header('cache-control', IMMUTABLE);
+  reply.header('vary', 'Accept');
+  for (const [k, v] of Object.entries(headers)) if (k !== 'content-type' && k !== 'accept-ranges') reply.header(k, v);
+  return reply.code(304).send();
+}
+
 export async function sendTensor(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply, t: TensorReply): Promise<FastifyReply> {
   reply.header('etag', t.etag);
   reply.header('cache-control', IMMUTABLE);
@@ -46,6 +56,9 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   const binary = t.format !== 'json';
   reply.header('accept-ranges', binary ? 'bytes' : 'none');
   const labels = { route: t.route, scheme: t.scheme ?? '', format: t.format };
+  if (request.method === 'GET' || request.method === 'HEAD') {
+    app.etagMemo.set(EtagMemo.key(request.url, request.headers.accept), { etag: t.etag, headers: { ...t.headers, 'content-type': MEDIA_TYPES[t.format], 'accept-ranges': binary ? 'bytes' : 'none' }, labels });
+  }
 
   if (etagMatches(request.headers['if-none-match'], t.etag)) {
     app.metrics?.notModified.inc(labels);

@@ -182,3 +182,23 @@ t.test('bad input: 400/404/413/422 problem documents, never 500', async (t) => {
   const big = await app.inject({ url: '/v1/init/normal?shape=2000' });
   t.match(big.json().detail, /binary format/);
 });
+
+t.test('a repeated conditional GET is answered from the ETag memo with the full 304 headers', async (t) => {
+  const app = await makeApp(t);
+  const url = '/v1/init/xavier_normal?shape=32,32&seed=5&format=safetensors';
+  const a = await app.inject({ url });
+  const etag = a.headers.etag as string;
+  for (let i = 0; i < 3; i++) {
+    const b = await app.inject({ url, headers: { 'if-none-match': `"other", ${etag}` } });
+    t.equal(b.statusCode, 304);
+    t.equal(b.body, '');
+    t.equal(b.headers.etag, etag);
+    t.equal(b.headers['cache-control'], 'public, max-age=31536000, immutable');
+    t.equal(b.headers.vary, 'Accept');
+    t.equal(b.headers['x-seed'], '5');
+  }
+  const other = await app.inject({ url, headers: { 'if-none-match': '"nope"' } });
+  t.equal(other.statusCode, 200, 'a non-matching tag gets the body');
+  const accept = await app.inject({ url: '/v1/init/xavier_normal?shape=32,32&seed=5', headers: { accept: 'application/x-npy', 'if-none-match': etag } });
+  t.equal(accept.statusCode, 200, 'another representation (npy) does not match the safetensors tag');
+});

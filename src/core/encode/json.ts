@@ -139,7 +139,7 @@ class Rows {
     const d = this.t.data;
     for (let s = 0; s < count; s += BLOCK) {
       const n = Math.min(BLOCK, count - s);
-      const b = sink.ensure(n * this.max);
+      const b = sink.ensure(n * this.max + 2);
       const from = start + s;
       const p = sink.pos;
       switch (this.t.dtype) {
@@ -150,6 +150,20 @@ class Rows {
       }
     }
     if (count > 0) sink.pos--; // the last element's comma
+  }
+
+  /**
+   * `rows` innermost lists of `count` elements, the first at flat index `start`, as
+   * `[..],[..]`: one call per group of rows, so a shape like [n, 1] costs little more than [n].
+   */
+  writeRows(sink: Sink, start: number, rows: number, count: number): void {
+    for (let r = 0; r < rows; r++) {
+      const b = sink.ensure(3);
+      if (r > 0) b[sink.pos++] = COMMA;
+      b[sink.pos++] = OPEN;
+      this.write(sink, start + r * count, count);
+      sink.buf[sink.pos++] = CLOSE; // write() reserved room for it
+    }
   }
 }
 
@@ -169,6 +183,7 @@ function writeData(sink: Sink, t: Tensor): void {
   const level = (d: number, offset: number): void => {
     sink.byte(OPEN);
     if (d === nd - 1) rows.write(sink, offset, shape[d]);
+    else if (d === nd - 2) rows.writeRows(sink, offset, shape[d], shape[d + 1]);
     else {
       for (let i = 0; i < shape[d]; i++) {
         if (i > 0) sink.byte(COMMA);

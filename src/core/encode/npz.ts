@@ -2,12 +2,13 @@
  * `.npz` archives (API "Formats" → npz, "Order"): a ZIP with one STORED member `<name>.npy`
  * per tensor, in output order, which `np.load` reads to the same arrays `np.savez` writes.
  *
- * Deterministic: every member is dated 1980-01-01 00:00 (the DOS epoch), so equal tensors give
- * equal bytes (np.savez stamps the current time; the contract allows that difference). Member
- * names are flagged UTF-8 (bit 11) when not ASCII, as Python's zipfile does. ZIP64 extra fields
- * appear only where a size or offset reaches 0xFFFFFFFF (np.savez forces them on every member;
- * Python's zipfile reads both). Sizes and offsets depend only on names, dtypes and shapes, so
- * the length is known before generating (`npzEncodedLength`); only the CRC-32s need the data.
+ * Deterministic: every member is dated 1980-01-01 00:00, the DOS epoch (np.savez's members get
+ * the same date: zipfile's `open(name, 'w')` uses ZipInfo's default). Member names are flagged
+ * UTF-8 (bit 11) when not ASCII, as Python's zipfile does. ZIP64 extra fields appear only where a
+ * size or offset reaches 0xFFFFFFFF; np.savez forces one into every local header (20 bytes each),
+ * which with the file mode bits is all that separates its archive from this one: the members'
+ * bytes and CRCs are equal. Sizes and offsets depend only on names, dtypes and shapes, so the
+ * length is known before generating (`npzEncodedLength`); only the CRC-32s need the data.
  */
 import { type Dtype, numel, BYTES } from '../dtype.js';
 import type { NamedTensor } from '../program.js';
