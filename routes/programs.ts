@@ -9,7 +9,8 @@ import { rejectDuplicates } from '../src/http/query.js';
 import { Generator, Seed, problemResponses, tensorContent, TENSOR_HEADERS } from '../src/schemas/common.js';
 import { buildPlanReply, planOr400, programFormat, PROGRAM_FORMATS } from '../src/service/program.js';
 import { sendTensor } from '../src/service/tensor-reply.js';
-import { compileRules } from '../src/service/rules.js';
+import { planRulesProgram } from '../src/service/rules.js';
+import type { Plan } from '../src/core/program.js';
 
 const DtypeAny = Type.Union(ALL_DTYPES.map((d) => Type.Literal(d)));
 const Shape = Type.Array(Type.Integer({ minimum: 0 }), { maxItems: 64 });
@@ -75,12 +76,11 @@ export default async function programRoutes(app: FastifyInstance) {
     const format = programFormat(request.query.format ?? bodyFormat, request.headers.accept);
     const seed = parseSeed(b.seed);
     const generator = b.generator ?? 'torch';
-    let spec: ProgramSpec;
+    let plan: Plan;
     if (b.steps && (b.tensors || b.rules)) throw new HttpProblem('bad_program', 'give either steps, or tensors + rules, not both', { errors: [{ field: 'steps', message: 'steps and rules forms are exclusive' }] });
-    if (b.steps) spec = { seed, dtype: b.dtype, steps: b.steps, state_dict: b.state_dict };
-    else if (b.tensors && b.rules) spec = compileRules({ seed, dtype: b.dtype, tensors: b.tensors, rules: b.rules, state_dict: b.state_dict });
+    if (b.steps) plan = planOr400(app, { seed, dtype: b.dtype, steps: b.steps, state_dict: b.state_dict } satisfies ProgramSpec);
+    else if (b.tensors && b.rules) plan = planRulesProgram({ seed, dtype: b.dtype, tensors: b.tensors, rules: b.rules, state_dict: b.state_dict }, app.config.limits.programSteps);
     else throw new HttpProblem('bad_program', 'a program needs steps, or tensors and rules', { errors: [{ field: 'steps', message: 'required (or tensors + rules)' }] });
-    const plan = planOr400(app, spec);
     request.tensorLabels = { scheme: 'program', format };
     const canonical = { route: 'program', seed: seed.toString(), generator, steps: plan.steps.map(({ advanceOnly: _a, index: _i, ...s }) => s), outputs: plan.outputs };
     const t = buildPlanReply(app, { plan, format, canonical, seed, generator, filenameStem: 'program', route: '/v1/programs', metadata: { format: 'torch-init-program/1', seed: seed.toString(), generator }, label: 'program' });

@@ -21,6 +21,7 @@ import initRoutes from '../routes/init.js';
 import programRoutes from '../routes/programs.js';
 import schemeRoutes from '../routes/schemes.js';
 import gainRoutes from '../routes/gain.js';
+import modelRoutes from '../routes/models.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -91,5 +92,6 @@ export async function buildApp(config: Config, opts: { logger?: FastifyServerOpt
   await app.register(programRoutes);
   await app.register(schemeRoutes);
   await app.register(gainRoutes);
+  await app.register(modelRoutes);
   return app;
 }

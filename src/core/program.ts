@@ -46,6 +46,8 @@ export interface Plan {
   seed: bigint;
   /** false for a single tensor: PyTorch's text alone, without the `steps[i] (name): ` label */
   labelErrors: boolean;
+  /** what step i is called in run-time errors: `steps[i]`, or `tensors[i]` for the rules form */
+  labelKind?: 'steps' | 'tensors';
   steps: PlannedStep[];
   outputs: { name: string; shape: number[]; dtype: Dtype }[];
 }
@@ -73,7 +75,7 @@ function checkShape(shape: unknown): string | null {
  * bad shapes), 422 for steps that cannot run (unknown `from`, shape mismatch, view out of
  * bounds, copy cycles). Every message starts with `steps[i] (name): `.
  */
-export function planProgram(p: ProgramSpec, opts: { maxSteps?: number; advanceOverwritten?: boolean; labelErrors?: boolean } = {}): Plan {
+export function planProgram(p: ProgramSpec, opts: { maxSteps?: number; advanceOverwritten?: boolean; labelErrors?: boolean; labelKind?: 'steps' | 'tensors' } = {}): Plan {
   const maxSteps = opts.maxSteps ?? Infinity;
   if (p.steps.length > maxSteps) throw new ProgramInvalid([{ field: 'steps', message: `program has ${p.steps.length} steps; the limit is ${maxSteps}` }], 400);
   if (p.steps.length === 0) throw new ProgramInvalid([{ field: 'steps', message: 'program has no steps' }], 400);
@@ -169,7 +171,7 @@ export function planProgram(p: ProgramSpec, opts: { maxSteps?: number; advanceOv
   if (bad.length) throw new ProgramInvalid(bad, 422);
 
   if (opts.advanceOverwritten ?? true) markAdvanceOnly(planned, new Set(names));
-  return { seed: p.seed, labelErrors: opts.labelErrors ?? true, steps: planned, outputs: names.map((nm) => ({ name: nm, ...defined.get(nm)! })) };
+  return { seed: p.seed, labelErrors: opts.labelErrors ?? true, labelKind: opts.labelKind, steps: planned, outputs: names.map((nm) => ({ name: nm, ...defined.get(nm)! })) };
 }
 
 /** A step is advance-only when nothing reads its values before a full re-initialisation. */
@@ -232,7 +234,8 @@ export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
       runStep(gen, st, T, opts.shouldAbort);
     } catch (e) {
       if (e instanceof TorchError) {
-        throw plan.labelErrors ? new TorchError(e.pyType, stepLabel(st.index, st.name) + e.message) : e;
+        const label = `${plan.labelKind ?? 'steps'}[${st.index}] (${st.name}): `;
+        throw plan.labelErrors ? new TorchError(e.pyType, label + e.message) : e;
       }
       throw e;
     }

@@ -4,6 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { numel, type FloatDtype } from '../core/dtype.js';
 import { planProgram, ProgramInvalid, type Plan, type ProgramSpec } from '../core/program.js';
+import { problemFromInvalid } from './rules.js';
 import { HttpProblem } from '../errors.js';
 import { chooseFormat, EXTENSIONS, type Format } from '../http/negotiate.js';
 import { etagFor } from './canonical.js';
@@ -17,10 +18,7 @@ export function planOr400(app: FastifyInstance, spec: ProgramSpec): Plan {
   try {
     return planProgram(spec, { maxSteps: app.config.limits.programSteps });
   } catch (e) {
-    if (e instanceof ProgramInvalid) {
-      const detail = e.errors.length === 1 ? e.errors[0].message : `${e.errors.length} problems: ${e.errors.map((x) => x.message).join('; ')}`;
-      throw new HttpProblem(e.status === 400 ? 'bad_program' : 'program_error', detail, { errors: e.errors, status: e.status });
-    }
+    if (e instanceof ProgramInvalid) throw problemFromInvalid(e);
     throw e;
   }
 }

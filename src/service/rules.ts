@@ -1,6 +1,7 @@
-/** Rules form → steps, mapping the core's typed errors to problem documents. */
+/** Rules form → a planned program; the core's typed errors become problem documents. */
 import type { Dtype, FloatDtype } from '../core/dtype.js';
-import type { ProgramSpec } from '../core/program.js';
+import { ProgramInvalid, planProgram, type Plan } from '../core/program.js';
+import { rulesToProgram, relabelRulesError } from '../core/rules.js';
 import { HttpProblem } from '../errors.js';
 
 export interface RulesInput {
@@ -11,6 +12,19 @@ export interface RulesInput {
   state_dict?: { name: string }[];
 }
 
-export function compileRules(_input: RulesInput): ProgramSpec {
-  throw new HttpProblem('bad_program', 'the rules form is not available yet');
+export function problemFromInvalid(e: ProgramInvalid): HttpProblem {
+  const detail = e.errors.length === 1 ? e.errors[0].message : `${e.errors.length} problems: ${e.errors.map((x) => x.message).join('; ')}`;
+  return new HttpProblem(e.status === 400 ? 'bad_program' : 'program_error', detail, { errors: e.errors, status: e.status });
+}
+
+/** Compile and plan a rules program; every error names `rules[j]` or `tensors[i] (name)`. */
+export function planRulesProgram(input: RulesInput, maxSteps: number): Plan {
+  try {
+    const spec = rulesToProgram(input, { maxTensors: maxSteps });
+    return planProgram(spec, { maxSteps, labelKind: 'tensors' });
+  } catch (e) {
+    const r = relabelRulesError(e);
+    if (r instanceof ProgramInvalid) throw problemFromInvalid(r);
+    throw r;
+  }
 }

@@ -1,0 +1,79 @@
+/**
+ * Model presets: `torch.manual_seed(seed); torchvision.models.<name>(**options).state_dict()`
+ * as a planned program → TensorReply. Presets are exempt from the per-tensor binary limits (their
+ * sizes are fixed and listed); a num_classes that would exceed the program limit is 413.
+ */
+import type { FastifyInstance } from 'fastify';
+import { FLOAT_DTYPES, type FloatDtype } from '../core/dtype.js';
+import { planProgram } from '../core/program.js';
+import { presetProgram, getModelInfo, resolvePresetOptions, isModelName, unknownModel, PresetError, MODEL_NAMES } from '../core/presets/index.js';
+import { HttpProblem } from '../errors.js';
+import { programFormat, buildPlanReply } from './program.js';
+import type { TensorReply } from './tensor-reply.js';
+
+export function presetProblem(e: unknown): unknown {
+  if (e instanceof PresetError) {
+    return new HttpProblem(e.status === 404 ? 'not_found' : 'validation', e.message, { errors: e.errors });
+  }
+  return e;
+}
+
+/** Typed options from query strings: integers as JSON numbers, booleans as true/false. */
+export function typeOptions(raw: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(raw)) {
+    if (v === 'true' || v === 'false') out[k] = v === 'true';
+    else if (/^-?[0-9]+(\.[0-9]+)?([eE][+-]?[0-9]+)?$/.test(v)) out[k] = Number(v);
+    else out[k] = v;
+  }
+  return out;
+}
+
+export interface ModelInput {
+  name: string;
+  seed: bigint;
+  generator: string;
+  dtype?: string;
+  format?: string;
+  accept?: string;
+  options: Record<string, unknown>;
+}
+
+/** The largest default preset (vgg16_bn) always fits, whatever LIMIT_PROGRAM_ELEMENTS says. */
+const LARGEST_DEFAULT = 138_365_992;
+
+export function buildModel(app: FastifyInstance, input: ModelInput): TensorReply {
+  if (!isModelName(input.name)) throw presetProblem(unknownModel(input.name));
+  let options;
+  let info;
+  let spec;
+  try {
+    options = resolvePresetOptions(input.name, input.options);
+    info = getModelInfo(input.name, options as Record<string, unknown>);
+    const cap = Math.max(app.config.limits.programElements, LARGEST_DEFAULT);
+    if (info.elements > cap) {
+      throw new HttpProblem('too_large', `${input.name} with these options has ${info.elements} elements; the limit is ${cap} (LIMIT_PROGRAM_ELEMENTS)`, { extra: { limit: cap } });
+    }
+    spec = presetProgram(input.name, input.seed, options as Record<string, unknown>);
+  } catch (e) {
+    throw presetProblem(e);
+  }
+  let castTo: FloatDtype | undefined;
+  if (input.dtype !== undefined && input.dtype !== 'float32') {
+    if (!(FLOAT_DTYPES as readonly string[]).includes(input.dtype)) {
+      throw new HttpProblem('validation', `dtype must be one of ${FLOAT_DTYPES.join(', ')}`, { errors: [{ field: 'query.dtype', message: `must be one of ${FLOAT_DTYPES.join(', ')}` }] });
+    }
+    castTo = input.dtype as FloatDtype;
+  }
+  const format = programFormat(input.format, input.accept);
+  const plan = planProgram(spec);
+  const seed = input.seed.toString();
+  const canonical = { route: 'model', model: input.name, options, seed, generator: input.generator, dtype: castTo ?? 'float32' };
+  const metadata: Record<string, string> = { format: 'pt', model: input.name, constructor: info.constructor, seed, generator: input.generator };
+  if (castTo) metadata.dtype = castTo;
+  const t = buildPlanReply(app, { plan, format, canonical, seed: input.seed, generator: input.generator, filenameStem: input.name, route: '/v1/models/:name', metadata, castTo, exempt: true, label: input.name });
+  t.headers['x-model'] = input.name;
+  return t;
+}
+
+export { MODEL_NAMES };
