@@ -221,6 +221,11 @@ function viewPositions(v: ViewSpec, logical: boolean): Float64Array {
 export interface RunOptions {
   /** Polled between steps and in long loops; return true to stop (client gone, time limit). */
   shouldAbort?: () => boolean;
+  /**
+   * Storage for an output tensor (e.g. a view into the response body behind its header);
+   * undefined = allocate as usual. Called for each full step that (re)defines an output name.
+   */
+  place?: (name: string, dtype: Dtype, n: number) => TensorData | undefined;
 }
 
 
@@ -231,7 +236,7 @@ export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
   for (const st of plan.steps) {
     if (opts.shouldAbort?.()) throw new Aborted();
     try {
-      runStep(gen, st, T, opts.shouldAbort);
+      runStep(gen, st, T, opts.shouldAbort, opts.place);
     } catch (e) {
       if (e instanceof TorchError) {
         const label = `${plan.labelKind ?? 'steps'}[${st.index}] (${st.name}): `;
@@ -243,7 +248,7 @@ export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
   return plan.outputs.map((o) => ({ name: o.name, ...T.get(o.name)! }));
 }
 
-function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: number[]; dtype: Dtype; data: TensorData }>, shouldAbort?: () => boolean): void {
+function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: number[]; dtype: Dtype; data: TensorData }>, shouldAbort?: () => boolean, place?: RunOptions['place']): void {
   if (st.view) {
     const target = T.get(st.name)!;
     const v = st.view;
@@ -265,7 +270,7 @@ function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: n
     return;
   }
   const n = numel(st.shape);
-  const data = allocate(st.dtype, n);
+  const data = place?.(st.name, st.dtype, n) ?? allocate(st.dtype, n);
   if (st.scheme === 'copy') {
     const src = T.get(st.params.from as string)!;
     data.set(src.data as never);

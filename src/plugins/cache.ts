@@ -6,15 +6,22 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
+import { SlabPool, type Slab } from '../service/slabs.js';
+
+/** A response body; slab-backed bodies go back to the slab pool when the cache drops them. */
+export interface CachedBody {
+  bytes: Uint8Array;
+  slab?: Slab;
+}
 
 interface Flight {
-  promise: Promise<Uint8Array>;
+  promise: Promise<CachedBody>;
   controller: AbortController;
   waiters: number;
 }
 
 export class TensorCache {
-  private readonly lru = new Map<string, Uint8Array>();
+  private readonly lru = new Map<string, CachedBody>();
   private readonly flights = new Map<string, Flight>();
   bytes = 0;
   hits = 0;
@@ -28,7 +35,7 @@ export class TensorCache {
     return Math.floor(this.maxBytes / 4);
   }
 
-  get(key: string): Uint8Array | undefined {
+  get(key: string): CachedBody | undefined {
     const v = this.lru.get(key);
     if (v) {
       this.lru.delete(key);
@@ -37,19 +44,24 @@ export class TensorCache {
     return v;
   }
 
-  set(key: string, body: Uint8Array): void {
-    if (body.byteLength > this.maxEntry || this.maxBytes === 0) return;
+  set(key: string, body: CachedBody): void {
+    if (body.bytes.byteLength > this.maxEntry || this.maxBytes === 0) {
+      body.slab?.evict();
+      return;
+    }
     const old = this.lru.get(key);
     if (old) {
-      this.bytes -= old.byteLength;
+      this.bytes -= old.bytes.byteLength;
       this.lru.delete(key);
+      if (old.slab !== body.slab) old.slab?.evict();
     }
     this.lru.set(key, body);
-    this.bytes += body.byteLength;
+    this.bytes += body.bytes.byteLength;
     for (const [k, v] of this.lru) {
       if (this.bytes <= this.maxBytes) break;
       this.lru.delete(k);
-      this.bytes -= v.byteLength;
+      this.bytes -= v.bytes.byteLength;
+      v.slab?.evict();
     }
   }
 
@@ -62,7 +74,7 @@ export class TensorCache {
    * key. `signal` is this caller's own: when it aborts, this caller stops waiting (rejecting with
    * its reason) and the work is cancelled if nobody else waits.
    */
-  async getOrCompute(key: string, compute: (signal: AbortSignal) => Promise<Uint8Array>, signal: AbortSignal): Promise<{ body: Uint8Array; hit: boolean; shared: boolean }> {
+  async getOrCompute(key: string, compute: (signal: AbortSignal) => Promise<CachedBody>, signal: AbortSignal): Promise<{ body: CachedBody; hit: boolean; shared: boolean }> {
     const cached = this.get(key);
     if (cached) {
       this.hits++;
@@ -86,7 +98,7 @@ export class TensorCache {
     const f = flight;
     f.waiters++;
     try {
-      const body = await new Promise<Uint8Array>((resolve, reject) => {
+      const body = await new Promise<CachedBody>((resolve, reject) => {
         if (signal.aborted) return reject(signal.reason);
         const onAbort = () => reject(signal.reason);
         signal.addEventListener('abort', onAbort, { once: true });
@@ -105,9 +117,12 @@ export class TensorCache {
 declare module 'fastify' {
   interface FastifyInstance {
     tensorCache: TensorCache;
+    slabs: SlabPool;
   }
 }
 
 export default fp(async function cachePlugin(app: FastifyInstance, opts: { maxBytes: number }) {
   app.decorate('tensorCache', new TensorCache(opts.maxBytes));
+  // idle slabs kept for reuse: a quarter of the cache budget (the cache itself holds the rest)
+  app.decorate('slabs', new SlabPool(Math.floor(opts.maxBytes / 4)));
 }, { name: 'cache' });

@@ -59,7 +59,7 @@ export class WorkPool {
     }
   }
 
-  /** Run a job on a worker; `signal` aborts it (reason: Cancelled). Resolves to the body. */
+  /** Run a job on a worker; `signal` aborts it (reason: Cancelled). Resolves to the body (empty when placed). */
   async run(job: Job, signal: AbortSignal): Promise<Uint8Array> {
     const flags = new SharedArrayBuffer(8);
     const view = new Int32Array(flags);
@@ -89,6 +89,7 @@ export class WorkPool {
     }
     if (res.ok === false && res.kind === 'aborted') this.cancelled++;
     else this.completed++;
+    if (res.ok && 'placed' in res) return EMPTY;
     return unwrap(res, signal);
   }
 
@@ -100,9 +101,11 @@ export class WorkPool {
 /** Run on the main thread (tiny tensors): the same job function, no hop. */
 export function runInline(job: Job, signal: AbortSignal): Uint8Array {
   const res = runJob(job, () => signal.aborted);
-  if (res.ok) return res.body;
+  if (res.ok) return 'placed' in res ? EMPTY : res.body;
   return unwrap(res, signal);
 }
+
+const EMPTY = new Uint8Array(0);
 
 function unwrap(res: JobResult, signal: AbortSignal): never {
   if (res.ok) throw new Error('unreachable');

@@ -13,6 +13,7 @@ import { shapeHeader } from '../http/shape.js';
 import { etagFor } from './canonical.js';
 import { checkTensorLimit } from './limits.js';
 import { encodedLength } from './lengths.js';
+import { bodyLayout } from './slabs.js';
 import type { TensorReply } from './tensor-reply.js';
 
 export const INIT_FORMATS: readonly Format[] = ['json', 'raw', 'npy', 'safetensors'];
@@ -61,6 +62,7 @@ export function buildInit(app: FastifyInstance, input: InitInput, route: string)
     scheme: input.scheme,
     elements: n,
     length: encodedLength(format, [{ name: 'weight', dtype: input.dtype, shape: input.shape }], metadata),
+    layout: () => bodyLayout(format, [{ name: 'weight', dtype: input.dtype, shape: input.shape }], metadata),
     headers: {
       'x-tensor-shape': shapeHeader(input.shape),
       'x-tensor-dtype': input.dtype,

@@ -10,6 +10,7 @@ import { chooseFormat, EXTENSIONS, type Format } from '../http/negotiate.js';
 import { etagFor } from './canonical.js';
 import { checkProgramLimit, jsonCells } from './limits.js';
 import { encodedLength } from './lengths.js';
+import { bodyLayout } from './slabs.js';
 import type { TensorReply } from './tensor-reply.js';
 
 export const PROGRAM_FORMATS: readonly Format[] = ['safetensors', 'npz', 'json'];
@@ -68,6 +69,7 @@ export function buildPlanReply(app: FastifyInstance, p: PlanReplyInput): TensorR
     scheme: p.label,
     elements: p.plan.steps.reduce((s, st) => s + numel(st.view?.shape ?? st.shape), 0),
     length: encodedLength(p.format, outputs, p.metadata),
+    layout: p.castTo ? undefined : () => bodyLayout(p.format, outputs, p.metadata),
     headers: {
       'x-tensor-shape': outputs.length === 1 ? outputs[0].shape.join(',') : '',
       'x-tensor-dtype': dtypes.join(','),

@@ -11,6 +11,10 @@ import { parseRange } from '../http/range.js';
 import { Cancelled, runInline } from '../plugins/pool.js';
 import type { Job } from '../worker/job.js';
 import { EtagMemo } from './etag-memo.js';
+import type { BodyLayout } from './slabs.js';
+
+/** Bodies at least this large are written by the worker straight into a reused slab. */
+const SLAB_MIN = 256 * 1024;
 
 export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
@@ -29,6 +33,8 @@ export interface TensorReply {
   length?: number;
   /** route label for metrics */
   route: string;
+  /** header + tensor offsets for a zero-copy body (raw/npy/safetensors), computed on demand */
+  layout?: () => BodyLayout | null;
   scheme?: string;
 }
 
@@ -71,13 +77,32 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   }
 
   const signal = requestSignal(app, request, reply);
-  const { body, hit, shared } = await app.tensorCache.getOrCompute(t.etag, async (sig) => {
-    if (t.elements <= app.config.inlineElements) return runInline(t.job, sig);
-    app.pool.admit();
-    return app.pool.run(t.job, sig);
+  const { body: cached, hit, shared } = await app.tensorCache.getOrCompute(t.etag, async (sig) => {
+    const inline = t.elements <= app.config.inlineElements;
+    if (!inline) app.pool.admit();
+    const layout = !inline && t.length !== undefined && t.length >= SLAB_MIN && t.length <= app.tensorCache.maxEntry && app.config.cacheBytes > 0 ? t.layout?.() : null;
+    if (layout) {
+      // zero-copy: the worker writes the tensors into a reused shared body behind our header
+      const slab = app.slabs.acquire(layout.total);
+      new Uint8Array(slab.sab).set(layout.header, 0);
+      try {
+        await app.pool.run({ ...t.job, placement: { sab: slab.sab, offsets: layout.offsets } }, sig);
+      } catch (e) {
+        slab.evict();
+        throw e;
+      }
+      return { bytes: slab.body(), slab };
+    }
+    return { bytes: inline ? runInline(t.job, sig) : await app.pool.run(t.job, sig) };
   }, signal);
   app.metrics?.cache.inc({ result: hit ? 'hit' : shared ? 'shared' : 'miss' });
+  const body = cached.bytes;
   if (!hit && !shared) app.metrics?.generatedBytes.inc(labels, body.byteLength);
+  if (cached.slab) {
+    const slab = cached.slab;
+    slab.pin();
+    reply.raw.once('close', () => slab.unpin());
+  }
 
   let buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (binary) {

@@ -3,7 +3,7 @@
  * for tiny tensors, inline on the main thread: the same function either way.
  */
 import { type Plan, type NamedTensor, runPlan } from '../core/program.js';
-import { type FloatDtype, castTensor } from '../core/dtype.js';
+import { type Dtype, type FloatDtype, type TensorData, BYTES, castTensor, tensorBytes } from '../core/dtype.js';
 import { TorchError, ProgramError, Aborted } from '../core/errors.js';
 import { encodeRaw, encodeNpy, encodeSafetensors, encodeNpz, encodeTensorJson, encodeProgramJson } from '../core/encode/index.js';
 
@@ -28,16 +28,34 @@ export interface Job {
   metadata?: Record<string, string>;
   /** cast every float tensor after generation (model.to(dtype)) */
   castTo?: FloatDtype;
+  /**
+   * Write the output tensors straight into this shared body (the main thread already wrote the
+   * format header): byte offset per output name. The result is then `{ ok, placed: true }`.
+   */
+  placement?: { sab: SharedArrayBuffer; offsets: Record<string, number> };
 }
 
 export type JobResult =
   | { ok: true; body: Uint8Array }
+  | { ok: true; placed: true }
   | { ok: false; kind: 'torch' | 'program' | 'aborted' | 'format'; pyType?: string; message: string; status?: number };
+
+function viewAt(sab: SharedArrayBuffer, off: number, dtype: Dtype, n: number): TensorData | undefined {
+  if (off % BYTES[dtype] !== 0) return undefined; // unaligned (e.g. after an odd float16 tensor): copy later
+  switch (dtype) {
+    case 'float32': return new Float32Array(sab, off, n);
+    case 'float64': return new Float64Array(sab, off, n);
+    case 'int64': return new BigInt64Array(sab, off, n);
+    default: return new Uint16Array(sab, off, n);
+  }
+}
 
 export function runJob(job: Job, shouldAbort?: () => boolean): JobResult {
   let tensors: NamedTensor[];
+  const pl = job.placement;
+  const place = pl && !job.castTo ? (name: string, dtype: Dtype, n: number) => (pl.offsets[name] === undefined ? undefined : viewAt(pl.sab, pl.offsets[name], dtype, n)) : undefined;
   try {
-    tensors = runPlan(job.plan, { shouldAbort });
+    tensors = runPlan(job.plan, { shouldAbort, place });
   } catch (e) {
     if (e instanceof TorchError) return { ok: false, kind: 'torch', pyType: e.pyType, message: e.message };
     if (e instanceof ProgramError) return { ok: false, kind: 'program', message: e.message, status: e.status };
@@ -45,6 +63,13 @@ export function runJob(job: Job, shouldAbort?: () => boolean): JobResult {
     throw e;
   }
   if (job.castTo) tensors = tensors.map((t) => castTensor(t, job.castTo!));
+  if (pl) {
+    const body = new Uint8Array(pl.sab);
+    for (const t of tensors) {
+      if (t.data.buffer !== pl.sab) body.set(tensorBytes(t), pl.offsets[t.name]);
+    }
+    return { ok: true, placed: true };
+  }
   return { ok: true, body: encode(job, tensors) };
 }
 

@@ -14,7 +14,7 @@ export default function run(task: WorkerTask) {
   const flags = new Int32Array(task.flags);
   Atomics.store(flags, 1, 1);
   const res = runJob(task.job, () => Atomics.load(flags, 0) !== 0);
-  if (!res.ok) return res;
+  if (!res.ok || 'placed' in res) return res;
   const b = res.body;
   const owns = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer);
   return move((owns ? b.buffer : b.slice().buffer) as ArrayBuffer);

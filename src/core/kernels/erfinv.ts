@@ -1,10 +1,13 @@
 /**
  * ATen calc_erfinv (torch-parity §3.4), the core of trunc_normal_. Polynomials fully
- * FMA-contracted; two Newton steps with each op rounded to T. T = binary32 uses
- * fround(V8 libm) and fround(erf): tolerance 1e-5·(|mean|+std), §6. T = binary64: tolerance.
+ * FMA-contracted; two Newton steps with each op rounded to T. T = binary32 calls our ports
+ * of glibc 2.36 logf/expf/erff (rng/glibc-float.ts, checked exhaustively against glibc by
+ * tools/glibc-check): bit-exact. T = binary64 uses V8's Math.log/exp and an fdlibm erf:
+ * tolerance, §6.
  */
 import { fma32, fma64 } from '../rng/fma.js';
 import { erf } from '../rng/erf.js';
+import { erff, expf, logf } from '../rng/glibc-float.js';
 
 const fr = Math.fround;
 const A = [0.886226899, -1.645349621, 0.914624893, -0.140543331];
@@ -31,14 +34,14 @@ export function erfinv32(y: number): number {
     x = fr(fr(y * num) / dem);
   } else {
     const t = fr(fr(1 - ya) / 2);
-    const z = fr(Math.sqrt(-fr(Math.log(t))));
+    const z = fr(Math.sqrt(-logf(t))); // sqrtf: correctly rounded
     const num = fma32(fma32(fma32(C3, z, C2), z, C1), z, C0);
     const dem = fma32(fma32(D1, z, D0), z, 1);
     x = fr((y < 0 ? -num : num) / dem);
   }
   for (let k = 0; k < 2; k++) {
-    const e = fr(fr(erf(x)) - y);
-    const d = fr(K32 * fr(Math.exp(fr(-x * x))));
+    const e = fr(erff(x) - y);
+    const d = fr(K32 * expf(fr(-x * x)));
     x = fr(x - fr(e / d));
   }
   return x;

@@ -1,0 +1,124 @@
+/**
+ * Reusable SharedArrayBuffer slabs for response bodies. A worker writes the tensor bytes
+ * straight into a slab the main thread owns, right behind the format header the main thread
+ * already wrote: no copy, no fresh pages to fault in (~2 µs per 4 KiB page here), and no 4 MB
+ * ArrayBuffer per request for the main thread's GC to chase. A slab is held by the response
+ * cache and by every response still writing it; when both let go it returns to the pool.
+ */
+import type { Dtype } from '../core/dtype.js';
+import { numel, BYTES } from '../core/dtype.js';
+import type { Format } from '../http/negotiate.js';
+import { npyHeader, safetensorsLayout } from '../core/encode/index.js';
+
+export class Slab {
+  /** responses currently writing this slab */
+  private sends = 0;
+  private cached = true;
+  constructor(readonly sab: SharedArrayBuffer, private readonly pool: SlabPool, readonly length: number) {}
+
+  body(): Uint8Array {
+    return new Uint8Array(this.sab, 0, this.length);
+  }
+
+  pin(): void {
+    this.sends++;
+  }
+
+  unpin(): void {
+    this.sends--;
+    this.maybeRelease();
+  }
+
+  /** The cache dropped it (evicted, or never kept). */
+  evict(): void {
+    this.cached = false;
+    this.maybeRelease();
+  }
+
+  /**
+   * Back to the pool once nobody holds it, after a grace period: a response that got this body
+   * from the cache pins it a few microtasks later, and must not find it reused by then.
+   */
+  private maybeRelease(): void {
+    if (this.cached || this.sends !== 0 || this.releasing) return;
+    this.releasing = true;
+    setTimeout(() => {
+      this.releasing = false;
+      if (!this.cached && this.sends === 0 && !this.released) {
+        this.released = true;
+        this.pool.release(this.sab);
+      }
+    }, 1000).unref();
+  }
+  private releasing = false;
+  private released = false;
+}
+
+const MIN_CLASS = 1 << 16;
+
+export class SlabPool {
+  private readonly free = new Map<number, SharedArrayBuffer[]>();
+  private freeBytes = 0;
+  created = 0;
+  reused = 0;
+
+  /** `maxFreeBytes`: idle slabs kept for reuse beyond what the cache holds. */
+  constructor(private readonly maxFreeBytes: number) {}
+
+  static sizeClass(n: number): number {
+    let c = MIN_CLASS;
+    while (c < n) c *= 2;
+    return c;
+  }
+
+  acquire(length: number): Slab {
+    const cls = SlabPool.sizeClass(length);
+    const list = this.free.get(cls);
+    let sab = list?.pop();
+    if (sab) {
+      this.freeBytes -= cls;
+      this.reused++;
+    } else {
+      sab = new SharedArrayBuffer(cls);
+      this.created++;
+    }
+    return new Slab(sab, this, length);
+  }
+
+  release(sab: SharedArrayBuffer): void {
+    const cls = sab.byteLength;
+    if (this.freeBytes + cls > this.maxFreeBytes) return; // let GC have it
+    const list = this.free.get(cls) ?? [];
+    list.push(sab);
+    this.free.set(cls, list);
+    this.freeBytes += cls;
+  }
+}
+
+/** Where each output tensor's bytes go inside the body, and the header in front of them. */
+export interface BodyLayout {
+  header: Uint8Array;
+  offsets: Record<string, number>;
+  total: number;
+}
+
+/** raw/npy/safetensors bodies are header + tensors at known offsets; others return null. */
+export function bodyLayout(format: Format, outputs: { name: string; dtype: Dtype; shape: number[] }[], metadata?: Record<string, string>): BodyLayout | null {
+  if (format === 'raw' && outputs.length === 1) {
+    const o = outputs[0];
+    return { header: new Uint8Array(0), offsets: { [o.name]: 0 }, total: numel(o.shape) * BYTES[o.dtype] };
+  }
+  if (format === 'npy' && outputs.length === 1) {
+    const o = outputs[0];
+    if (o.dtype === 'bfloat16') return null;
+    const header = npyHeader(o.dtype, o.shape);
+    return { header, offsets: { [o.name]: header.length }, total: header.length + numel(o.shape) * BYTES[o.dtype] };
+  }
+  if (format === 'safetensors') {
+    const { header, dataLength, offsets } = safetensorsLayout(outputs, metadata);
+    const map: Record<string, number> = {};
+    outputs.forEach((o, i) => (map[o.name] = header.length + offsets[i][0]));
+    return { header, offsets: map, total: header.length + dataLength };
+  }
+  return null;
+}
