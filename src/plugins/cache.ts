@@ -123,6 +123,7 @@ declare module 'fastify' {
 
 export default fp(async function cachePlugin(app: FastifyInstance, opts: { maxBytes: number }) {
   app.decorate('tensorCache', new TensorCache(opts.maxBytes));
-  // idle slabs kept for reuse: a quarter of the cache budget (the cache itself holds the rest)
-  app.decorate('slabs', new SlabPool(Math.floor(opts.maxBytes / 4)));
+  // idle slabs kept for reuse: a quarter of the cache budget (the cache itself holds the rest),
+  // and at least one whole-model body (resnet50 is 102 MB in a 128 MiB class)
+  app.decorate('slabs', new SlabPool(Math.max(Math.floor(opts.maxBytes / 4), 128 * 1024 * 1024)));
 }, { name: 'cache' });

@@ -80,7 +80,7 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   const { body: cached, hit, shared } = await app.tensorCache.getOrCompute(t.etag, async (sig) => {
     const inline = t.elements <= app.config.inlineElements;
     if (!inline) app.pool.admit();
-    const layout = !inline && t.length !== undefined && t.length >= SLAB_MIN && t.length <= app.tensorCache.maxEntry && app.config.cacheBytes > 0 ? t.layout?.() : null;
+    const layout = !inline && t.length !== undefined && t.length >= SLAB_MIN ? t.layout?.() : null;
     if (layout) {
       // zero-copy: the worker writes the tensors into a reused shared body behind our header
       const slab = app.slabs.acquire(layout.total);

@@ -1,12 +1,14 @@
 /**
  * Reduced QR of an m×n matrix (m ≥ n) by Householder reflections in binary64, with LAPACK's
- * conventions (dgeqrf/dlarfg: β = −sign(α)·‖x‖, τ = (β−α)/β, v = x/(α−β); dorg2r to form Q).
- * Storage is column-major: column j occupies a[j·m .. j·m+m). Reflections are applied to four
- * columns at a time so each pass over v serves four dot products (memory, not flops, bounds
- * this loop in JS).
- * Returns Q (column-major, m×n) and the diagonal of R.
+ * conventions (dgeqrf/dlarfg: β = −sign(α)·‖x‖, τ = (β−α)/β, v = x/(α−β); dorgqr to form Q).
+ *
+ * householderQRWith / householderQR run the blocked WebAssembly version (./qr-wasm.ts: dgeqrf and
+ * dorgqr with panels, compact-WY block reflectors and f64x2 kernels); where WebAssembly SIMD128
+ * is missing they run householderQRReference, the unblocked JS algorithm (dgeqr2 + dorg2r). The
+ * two differ only by the rounding of the blocked sums (test/core/linalg.test.ts).
  */
 import { Aborted } from '../errors.js';
+import { qrWasm } from './qr-wasm.js';
 
 /** c[cj..] −= τ·(vᵀc)·v over rows lo..m−1 for columns j0..j1−1 (v at a[ck+lo..], v[lo] = vlo). */
 function applyReflector(v: Float64Array, vOff: number, vlo: number, c: Float64Array, m: number, lo: number, j0: number, j1: number, tau: number): void {
@@ -41,7 +43,13 @@ function applyReflector(v: Float64Array, vOff: number, vlo: number, c: Float64Ar
   }
 }
 
-export function householderQR(a: Float64Array, m: number, n: number, shouldAbort?: () => boolean): { q: Float64Array; rdiag: Float64Array } {
+/**
+ * The unblocked reference (dgeqr2 + dorg2r) in JS. Storage is column-major: column j occupies
+ * a[j·m .. j·m+m); a is overwritten (R above the diagonal, the reflectors below). Reflections are
+ * applied to four columns at a time so each pass over v serves four dot products.
+ * Returns Q (column-major, m×n) and the diagonal of R.
+ */
+export function householderQRReference(a: Float64Array, m: number, n: number, shouldAbort?: () => boolean): { q: Float64Array; rdiag: Float64Array } {
   const tau = new Float64Array(n);
   const rdiag = new Float64Array(n);
   for (let k = 0; k < n; k++) {
@@ -73,4 +81,42 @@ export function householderQR(a: Float64Array, m: number, n: number, shouldAbort
     applyReflector(a, k * m, 1, q, m, k, k, n, tau[k]);
   }
   return { q, rdiag };
+}
+
+/**
+ * Reduced QR of an m×n matrix (m ≥ n ≥ 1) without copies: `fill(a, ld)` writes A column-major
+ * into a zeroed buffer (element (r, c) at a[c·ld + r], ld ≥ m; it must write nothing else), and
+ * `read(q, ld, rdiag)` receives Q in the same layout and the diagonal of R. Both buffers are only
+ * valid during the call. shouldAbort is polled once per panel of the factorization and of the
+ * formation of Q (it throws Aborted).
+ */
+export function householderQRWith<T>(
+  m: number, n: number,
+  fill: (a: Float64Array, ld: number) => void,
+  read: (q: Float64Array, ld: number, rdiag: Float64Array) => T,
+  shouldAbort?: () => boolean,
+): T {
+  if (!(m >= n && n >= 1)) throw new RangeError(`householderQR: need m >= n >= 1, got ${m}x${n}`);
+  const r = qrWasm(m, n, fill, read, shouldAbort);
+  if (r !== undefined) return r;
+  const a = new Float64Array(m * n);
+  fill(a, m);
+  const { q, rdiag } = householderQRReference(a, m, n, shouldAbort);
+  return read(q, m, rdiag);
+}
+
+/**
+ * Reduced QR of the column-major m×n matrix a (m ≥ n ≥ 1; a is not modified). Returns Q
+ * (column-major, m×n) and the diagonal of R.
+ */
+export function householderQR(a: Float64Array, m: number, n: number, shouldAbort?: () => boolean): { q: Float64Array; rdiag: Float64Array } {
+  return householderQRWith(m, n, (w, ld) => {
+    if (ld === m) w.set(a.subarray(0, m * n));
+    else for (let c = 0; c < n; c++) w.set(a.subarray(c * m, c * m + m), c * ld);
+  }, (q, ld, rdiag) => {
+    const out = new Float64Array(m * n);
+    if (ld === m) out.set(q.subarray(0, m * n));
+    else for (let c = 0; c < n; c++) out.set(q.subarray(c * ld, c * ld + m), c * m);
+    return { q: out, rdiag: Float64Array.from(rdiag) };
+  }, shouldAbort);
 }

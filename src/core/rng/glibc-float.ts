@@ -203,23 +203,17 @@ function logfSpecial(ix: number): number | undefined {
   return undefined; // subnormal: normalised by the caller
 }
 
-/** The reduction of e_logf.c: table index i, exponent k, z = x/2^k as a binary32. */
-let logI = 0, logK = 0, logZ = 0;
-function logReduce(ix: number): void {
-  if (ix < 0x00800000) ix = bitsOf(fbits(ix) * 8388608) - (23 << 23); // subnormal: x·2^23
-  const tmp = (ix - LOG_OFF) | 0;
-  logI = (tmp >>> 19) & 15;
-  logK = tmp >> 23;
-  logZ = fbits((ix - (tmp & 0xff800000)) >>> 0);
-}
+// The reduction of e_logf.c: x = 2^k·z with z in [OFF, 2·OFF) exact; table index i. A
+// subnormal x is first scaled by 2^23 (ix = bits(x·2^23) - (23 << 23)).
 
 /** logf exactly as the FMA build computes it (every fused op emulated). */
 export function logfExact(x: number): number {
   const ix = bitsOf(x);
   const sp = logfSpecial(ix);
   if (sp !== undefined) return sp;
-  logReduce(ix);
-  return fr(logPoly(logI, logK, logZ));
+  const jx = ix < 0x00800000 ? bitsOf(fbits(ix) * 8388608) - (23 << 23) : ix;
+  const tmp = (jx - LOG_OFF) | 0;
+  return fr(logPoly((tmp >>> 19) & 15, tmp >> 23, fbits((jx - (tmp & 0xff800000)) >>> 0)));
 }
 
 function logPoly(i: number, k: number, z: number): number {
@@ -236,8 +230,10 @@ export function logf(x: number): number {
   const ix = bitsOf(x);
   const sp = logfSpecial(ix);
   if (sp !== undefined) return sp;
-  logReduce(ix);
-  const i = logI, k = logK, z = logZ;
+  const jx = ix < 0x00800000 ? bitsOf(fbits(ix) * 8388608) - (23 << 23) : ix;
+  const tmp = (jx - LOG_OFF) | 0;
+  const i = (tmp >>> 19) & 15, k = tmp >> 23;
+  const z = fbits((jx - (tmp & 0xff800000)) >>> 0);
   const r = z * LOG_INVC[i] - 1;
   const y0 = k * LN2 + LOG_LOGC[i];
   const r2 = r * r;
@@ -273,17 +269,19 @@ const SB1 = F(0x41f2b459), SB2 = F(0x43a2e571), SB3 = F(0x44c01759), SB4 = F(0x4
 const SB5 = F(0x451f90ce), SB6 = F(0x43ed43a7), SB7 = F(0xc1b38712);
 const F0_5625 = 0.5625; // (float)0.5625, exact
 
-/** glibc 2.36 erff on a binary32 value; returns a binary32 value. */
+const ERF_RA_END = F(0x4036db6e); // 1/0.35 rounded up: the RA/SA range is |x| < this
+
+/**
+ * glibc 2.36 erff on a binary32 value; returns a binary32 value. The tests on the bit pattern
+ * ix = |x|'s bits in s_erff.c are done here as the equivalent comparisons of |x|.
+ */
 export function erff(x: number): number {
-  const hx = bitsOf(x);
-  const neg = hx >= 0x80000000;
-  const ix = hx & 0x7fffffff;
-  if (ix >= 0x7f800000) return fr((neg ? -1 : 1) + 1 / x); // NaN, ±1
-  if (ix < 0x3f580000) {
-    // |x| < 0.84375
-    if (ix < 0x31800000) {
+  const ax = Math.abs(x);
+  if (!(ax < Infinity)) return x !== x ? x : x > 0 ? 1 : -1; // NaN; (1 - 2·sign) + 1/x
+  if (ax < 0.84375) {
+    if (ax < 2 ** -28) {
       // |x| < 2^-28
-      if (ix < 0x04000000) return fr(0.0625 * fr(fr(16 * x) + fr(EFX16 * x)));
+      if (ax < 2 ** -119) return fr(0.0625 * fr(fr(16 * x) + fr(EFX16 * x)));
       return fr(x + fr(EFX * x));
     }
     const z = fr(x * x);
@@ -292,19 +290,17 @@ export function erff(x: number): number {
     const y = fr(r / s);
     return fr(x + fr(x * y));
   }
-  if (ix < 0x3fa00000) {
-    // 0.84375 <= |x| < 1.25
-    const s = fr(Math.abs(x) - 1);
+  if (ax < 1.25) {
+    const s = fr(ax - 1);
     const P = fr(PA0 + fr(s * fr(PA1 + fr(s * fr(PA2 + fr(s * fr(PA3 + fr(s * fr(PA4 + fr(s * fr(PA5 + fr(s * PA6))))))))))));
     const Q = fr(1 + fr(s * fr(QA1 + fr(s * fr(QA2 + fr(s * fr(QA3 + fr(s * fr(QA4 + fr(s * fr(QA5 + fr(s * QA6))))))))))));
     const q = fr(P / Q);
-    return neg ? fr(-ERX - q) : fr(ERX + q);
+    return x < 0 ? fr(-ERX - q) : fr(ERX + q);
   }
-  if (ix >= 0x40c00000) return neg ? -1 : 1; // |x| >= 6: ±(one - tiny) rounds to ±1
-  const ax = Math.abs(x);
+  if (ax >= 6) return x < 0 ? -1 : 1; // ±(one - tiny) rounds to ±1
   const s = fr(1 / fr(ax * ax));
   let R: number, S: number;
-  if (ix < 0x4036db6e) {
+  if (ax < ERF_RA_END) {
     // |x| < 1/0.35
     R = fr(RA0 + fr(s * fr(RA1 + fr(s * fr(RA2 + fr(s * fr(RA3 + fr(s * fr(RA4 + fr(s * fr(RA5 + fr(s * fr(RA6 + fr(s * RA7))))))))))))));
     S = fr(1 + fr(s * fr(SA1 + fr(s * fr(SA2 + fr(s * fr(SA3 + fr(s * fr(SA4 + fr(s * fr(SA5 + fr(s * fr(SA6 + fr(s * fr(SA7 + fr(s * SA8))))))))))))))));
@@ -312,9 +308,11 @@ export function erff(x: number): number {
     R = fr(RB0 + fr(s * fr(RB1 + fr(s * fr(RB2 + fr(s * fr(RB3 + fr(s * fr(RB4 + fr(s * fr(RB5 + fr(s * RB6))))))))))));
     S = fr(1 + fr(s * fr(SB1 + fr(s * fr(SB2 + fr(s * fr(SB3 + fr(s * fr(SB4 + fr(s * fr(SB5 + fr(s * fr(SB6 + fr(s * SB7))))))))))))));
   }
-  const z = fbits(ix & 0xfffff000);
+  // z = |x| with the low 12 bits of its binary32 pattern cleared (11 fraction bits kept)
+  const sc = ax < 2 ? 2048 : ax < 4 ? 1024 : 512;
+  const z = Math.floor(ax * sc) / sc;
   const e1 = expf(fr(fr(-z * z) - F0_5625));
   const e2 = expf(fr(fr(fr(z - ax) * fr(z + ax)) + fr(R / S)));
   const r = fr(e1 * e2);
-  return neg ? fr(fr(r / ax) - 1) : fr(1 - fr(r / ax));
+  return x < 0 ? fr(fr(r / ax) - 1) : fr(1 - fr(r / ax));
 }

@@ -25,6 +25,9 @@ const TEMPER_C = 0xefc60000 | 0;
 /** Below this many words fillU32 stays in JS (the engine call copies 2.5 KB of state in). */
 const WASM_MIN_WORDS = 128;
 
+const SKIP_BULK = 4096;
+const SKIP_SCRATCH = new Int32Array(1 << 15);
+
 export class TorchGenerator {
   readonly initialSeed: bigint;
   /** state words as int32 (the bits of the uint32 state) */
@@ -141,6 +144,12 @@ export class TorchGenerator {
 
   /** Advance by n words without producing them (a step whose values are overwritten later). */
   skip(n: number): void {
+    // long skips: the WASM bulk path twists ~4× faster than the JS twist below
+    while (n >= SKIP_BULK) {
+      const m = Math.min(n, SKIP_SCRATCH.length);
+      this.fillU32(SKIP_SCRATCH, m);
+      n -= m;
+    }
     while (n > 0) {
       if (this.left === 1) {
         this.twist();

@@ -1,14 +1,14 @@
 /**
  * orthogonal_(gain=1) (torch.nn.init 1.13): A = normal_(0, 1) on a rows×(numel/rows) tensor of
  * the dtype (same stream, same path choice as normal_); transpose when rows < cols; reduced QR;
- * Q[:, j] ·= sign(R[j, j]); transpose back; ·gain. PyTorch runs LAPACK in the dtype; we run
- * Householder in binary64 and round, so the result is within abs 2e-5·max(1,|gain|) (float32)
- * or 1e-13·max(1,|gain|) (float64) of PyTorch's. float16/bfloat16 are PyTorch's geqrf error,
- * raised after the normal_ draws.
+ * Q[:, j] ·= sign(R[j, j]); transpose back; ·gain. PyTorch runs LAPACK in the dtype; we run a
+ * blocked Householder QR in binary64 (../linalg/householder.ts) and round, so the result is
+ * within abs 2e-5·max(1,|gain|) (float32) or 1e-13·max(1,|gain|) (float64) of PyTorch's.
+ * float16/bfloat16 are PyTorch's geqrf error, raised after the normal_ draws.
  */
 import { allocate, fround } from '../dtype.js';
 import { TorchError } from '../errors.js';
-import { householderQR } from '../linalg/householder.js';
+import { householderQRWith } from '../linalg/householder.js';
 import { normalKernel, normalFillWords } from '../kernels/normal.js';
 import type { InitContext } from './context.js';
 
@@ -32,30 +32,53 @@ export function orthogonal(ctx: InitContext): void {
   const tall = rows >= cols;
   const m = tall ? rows : cols;
   const k = tall ? cols : rows;
-  const a = new Float64Array(m * k);
-  if (tall) {
-    for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) a[c * m + r] = src[r * cols + c];
-  } else {
-    a.set(src); // flatᵀ in column-major is flat in row-major
-  }
-  const { q, rdiag } = householderQR(a, m, k, ctx.shouldAbort);
   const gain = ctx.params.gain as number;
   const g = dtype === 'float32' ? fround(gain) : gain;
-  const sign = Float64Array.from(rdiag, (d) => (d > 0 ? 1 : d < 0 ? -1 : 0));
-  const out = ctx.out as Float32Array | Float64Array;
-  const f32 = dtype === 'float32';
-  if (tall) {
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const v = q[c * m + r] * sign[c];
-        out[r * cols + c] = f32 ? fround(fround(v) * g) : v * g;
+  const out = src;
+  householderQRWith(m, k, (a, ld) => {
+    // A = flat (tall) or flatᵀ (wide), column-major with leading dimension ld
+    if (tall) transposeIn(src, rows, cols, a, ld);
+    else for (let r = 0; r < rows; r++) a.set(src.subarray(r * cols, r * cols + cols), r * ld);
+  }, (q, ld, rdiag) => {
+    const sign = Float64Array.from(rdiag, (d) => (d > 0 ? 1 : d < 0 ? -1 : 0));
+    if (dtype === 'float32') {
+      // fround(fround(v)·g): the binary64 product of two binary32 values is exact, and the store
+      // into the Float32Array rounds it once
+      if (tall) transposeOut(q, ld, sign, rows, cols, out, (v) => fround(v) * g);
+      else for (let r = 0; r < rows; r++) for (let c = 0, s = sign[r], o = r * cols, i = r * ld; c < cols; c++) out[o + c] = fround(q[i + c] * s) * g;
+    } else {
+      if (tall) transposeOut(q, ld, sign, rows, cols, out, (v) => v * g);
+      else for (let r = 0; r < rows; r++) for (let c = 0, s = sign[r], o = r * cols, i = r * ld; c < cols; c++) out[o + c] = q[i + c] * s * g;
+    }
+  }, ctx.shouldAbort);
+}
+
+/** Tile edge of the cache-blocked transposes. */
+const TILE = 32;
+
+/** a[c·ld + r] = src[r·cols + c] for the rows×cols row-major src. */
+function transposeIn(src: Float32Array | Float64Array, rows: number, cols: number, a: Float64Array, ld: number): void {
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let c = c0; c < c1; c++) {
+        const ac = c * ld;
+        for (let r = r0; r < r1; r++) a[ac + r] = src[r * cols + c];
       }
     }
-  } else {
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < cols; c++) {
-        const v = q[r * m + c] * sign[r];
-        out[r * cols + c] = f32 ? fround(fround(v) * g) : v * g;
+  }
+}
+
+/** out[r·cols + c] = f(q[c·ld + r]·sign[c]) for the rows×cols row-major out. */
+function transposeOut(q: Float64Array, ld: number, sign: Float64Array, rows: number, cols: number, out: Float32Array | Float64Array, f: (v: number) => number): void {
+  for (let r0 = 0; r0 < rows; r0 += TILE) {
+    const r1 = Math.min(rows, r0 + TILE);
+    for (let c0 = 0; c0 < cols; c0 += TILE) {
+      const c1 = Math.min(cols, c0 + TILE);
+      for (let r = r0; r < r1; r++) {
+        const o = r * cols;
+        for (let c = c0; c < c1; c++) out[o + c] = f(q[c * ld + r] * sign[c]);
       }
     }
   }

@@ -1,0 +1,94 @@
+/**
+ * Whole-model bench (issue 5): resnet50 preset, cold (a new seed each time, so nothing is
+ * cached), safetensors, over HTTP from the built server — next to real torch constructing
+ * `torchvision.models.resnet50()` with 1 thread (+ state_dict()) in the same run when
+ * /usr/bin/python3 has torch. Goal: ours ≤ 0.5× torch's time.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const SERVER = path.join(HERE, '..', 'dist', 'src', 'server.js');
+const RUNS = 7;
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
+    s.on('error', reject);
+  });
+}
+
+/** GET and count the body bytes without keeping them. */
+function drain(u) {
+  return new Promise((resolve, reject) => {
+    http.get(u, (res) => {
+      let n = 0;
+      res.on('data', (c) => (n += c.length));
+      res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`status ${res.statusCode}`))));
+      res.on('error', reject);
+    }).on('error', reject);
+  });
+}
+
+function torchTimes() {
+  const py = `
+import json, time, statistics, warnings
+warnings.filterwarnings("ignore")
+try:
+    import torch, torchvision
+except ImportError:
+    print(json.dumps({"error": "torch not installed"})); raise SystemExit(0)
+torch.set_num_threads(1)
+ts = []
+for i in range(${RUNS + 1}):
+    torch.manual_seed(i)
+    t = time.perf_counter(); sd = torchvision.models.resnet50().state_dict(); ts.append(time.perf_counter() - t)
+print(json.dumps({"seconds": statistics.median(ts[1:])}))
+`;
+  const r = spawnSync('/usr/bin/python3', ['-c', py], { encoding: 'utf8' });
+  if (r.error || r.status !== 0) return { error: 'torch not available' };
+  return JSON.parse(r.stdout.trim().split('\n').pop());
+}
+
+export async function run({ log = console.log } = {}) {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
+  try {
+    for (let i = 0; i < 600; i++) {
+      try { if ((await fetch(`${url}/readyz`)).status === 200) break; } catch { /* not yet */ }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const times = [];
+    let bytes = 0;
+    for (let i = 0; i <= RUNS; i++) {
+      const t0 = performance.now();
+      bytes = await drain(`${url}/v1/models/resnet50?seed=${900000 + i}`); // a lean client: undici's arrayBuffer() adds ~0.4 s on 100 MB
+      if (i > 0) times.push((performance.now() - t0) / 1000); // the first warms the JIT
+    }
+    const ours = median(times);
+    const torch = torchTimes();
+    log(`  resnet50 cold safetensors: ${(ours * 1000).toFixed(0)} ms; torch: ${torch.seconds ? (torch.seconds * 1000).toFixed(0) + ' ms' : torch.error}`);
+    const ratio = torch.seconds ? ours / torch.seconds : undefined;
+    return [{
+      section: 'Whole models (issue 5)',
+      name: `resnet50 preset, cold, safetensors over HTTP (${(bytes / 1e6).toFixed(0)} MB) vs torchvision.models.resnet50().state_dict(), 1 thread`,
+      value: +(ours * 1000).toFixed(1), unit: 'ms', torch: torch.seconds ? +(torch.seconds * 1000).toFixed(1) : undefined,
+      ratio: ratio === undefined ? undefined : 1 / ratio,
+      note: ratio === undefined ? 'torch not installed' : `ours = ${ratio.toFixed(2)}× torch's time (goal ≤ 0.5×)`,
+      floor: ratio === undefined ? undefined : { text: 'resnet50 preset (cold, safetensors) ≤ 0.5× torch construction time', got: `${ratio.toFixed(2)}×`, pass: ratio <= 0.5 },
+    }];
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  for (const r of await run()) console.log(r.name, r.value, r.unit, r.note);
+}
