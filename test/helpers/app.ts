@@ -30,3 +30,19 @@ export function qv(v: unknown): string {
   if (typeof v === 'number') return Number.isFinite(v) ? JSON.stringify(v) : String(v);
   return String(v);
 }
+
+const shared = new Map<string, Promise<FastifyInstance>>();
+
+/**
+ * One app per test file (and env) for tests that don't depend on a fresh cache or counters:
+ * building an app starts its worker threads, which is most of a small test's time.
+ */
+export function sharedApp(root: Test, env: Record<string, string> = {}): Promise<FastifyInstance> {
+  const key = JSON.stringify(env);
+  let p = shared.get(key);
+  if (!p) {
+    p = makeApp(root, env);
+    shared.set(key, p);
+  }
+  return p;
+}

@@ -1,13 +1,14 @@
 // GET /v1/init/{scheme} and POST /v1/init through app.inject (real worker threads).
 import t from 'tap';
+const tap = t;
 import { createHash } from 'node:crypto';
-import { makeApp } from '../helpers/app.js';
+import { makeApp, sharedApp } from '../helpers/app.js';
 import { initTensor } from '../../src/core/program.js';
 import { tensorBytes } from '../../src/core/dtype.js';
 import { parseSafetensors } from '../helpers/safetensors.js';
 
 t.test('raw kaiming_normal equals the core, with the tensor headers', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const res = await app.inject({ url: '/v1/init/kaiming_normal?shape=64,3,7,7&seed=42&format=raw' });
   t.equal(res.statusCode, 200);
   t.equal(res.headers['content-type'], 'application/octet-stream');
@@ -24,7 +25,7 @@ t.test('raw kaiming_normal equals the core, with the tensor headers', async (t) 
 });
 
 t.test('json: resolved params, canonical seed, nested data', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const res = await app.inject({ url: '/v1/init/uniform?shape=2,3&seed=-1&a=-1&b=1' });
   t.equal(res.statusCode, 200);
   t.equal(res.headers['content-type'], 'application/json');
@@ -44,7 +45,7 @@ t.test('json: resolved params, canonical seed, nested data', async (t) => {
 });
 
 t.test('0-d and empty tensors', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const s = await app.inject({ url: '/v1/init/ones?shape=' });
   t.equal(s.statusCode, 200);
   t.equal(s.json().data, 1);
@@ -57,7 +58,7 @@ t.test('0-d and empty tensors', async (t) => {
 });
 
 t.test('ETag: 304 on If-None-Match before any work; differs per format; HEAD', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const url = '/v1/init/normal?shape=1000&seed=7&format=npy';
   const a = await app.inject({ url });
   const etag = a.headers.etag as string;
@@ -79,7 +80,7 @@ t.test('ETag: 304 on If-None-Match before any work; differs per format; HEAD', a
 });
 
 t.test('Range on binary formats', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const url = '/v1/init/uniform?shape=100&format=raw';
   const full = await app.inject({ url });
   t.equal(full.headers['accept-ranges'], 'bytes');
@@ -96,7 +97,7 @@ t.test('Range on binary formats', async (t) => {
 });
 
 t.test('named seeds and seed forms', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const named = await app.inject({ url: '/v1/init/normal?shape=4&seed=my%20experiment&format=raw' });
   const d = createHash('sha256').update('my experiment', 'utf8').digest();
   t.equal(named.headers['x-seed'], d.readBigUInt64LE(0).toString());
@@ -117,7 +118,7 @@ t.test('named seeds and seed forms', async (t) => {
 });
 
 t.test('POST /v1/init equals GET', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const g = await app.inject({ url: '/v1/init/kaiming_uniform?shape=16,8,3,3&seed=5&mode=FAN_OUT&nonlinearity=relu&format=safetensors' });
   const p = await app.inject({ method: 'POST', url: '/v1/init', payload: { scheme: 'kaiming_uniform', shape: [16, 8, 3, 3], seed: 5, format: 'safetensors', params: { mode: 'FAN_OUT', nonlinearity: 'relu' } } });
   t.equal(p.statusCode, 200);
@@ -129,7 +130,7 @@ t.test('POST /v1/init equals GET', async (t) => {
 });
 
 t.test('content negotiation', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const npy = await app.inject({ url: '/v1/init/zeros?shape=3', headers: { accept: 'application/x-npy' } });
   t.equal(npy.headers['content-type'], 'application/x-npy');
   const any = await app.inject({ url: '/v1/init/zeros?shape=3', headers: { accept: '*/*' } });
@@ -184,7 +185,7 @@ t.test('bad input: 400/404/413/422 problem documents, never 500', async (t) => {
 });
 
 t.test('a repeated conditional GET is answered from the ETag memo with the full 304 headers', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const url = '/v1/init/xavier_normal?shape=32,32&seed=5&format=safetensors';
   const a = await app.inject({ url });
   const etag = a.headers.etag as string;
