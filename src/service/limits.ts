@@ -5,7 +5,8 @@ import type { Format } from '../http/negotiate.js';
 
 /**
  * What a JSON body costs: the elements plus the nested lists `tolist()` writes around them
- * (a [10^8, 0] tensor has no element but 10^8 empty lists).
+ * (a [10^8, 0] tensor has no element but 10^8 empty lists). The lists are held to the same
+ * limit as the elements, separately, so a tensor of exactly LIMIT_JSON_ELEMENTS still fits.
  */
 export function jsonCells(shape: readonly number[]): number {
   let cells = 0;
@@ -20,7 +21,7 @@ export function jsonCells(shape: readonly number[]): number {
 }
 
 export function checkTensorLimit(cfg: Config, format: Format, elements: number, what = 'the tensor', shape?: readonly number[]): void {
-  if (format === 'json' && shape && elements <= cfg.limits.jsonElements && jsonCells(shape) > cfg.limits.jsonElements) {
+  if (format === 'json' && shape && jsonCells(shape) - elements > cfg.limits.jsonElements) {
     throw new HttpProblem('too_large', `${what} [${shape.join(', ')}] nests ${jsonCells(shape) - elements} lists; format=json is limited to ${cfg.limits.jsonElements} elements and lists (LIMIT_JSON_ELEMENTS). Use a binary format (raw, npy or safetensors)`, { extra: { limit: cfg.limits.jsonElements } });
   }
   if (format === 'json' && elements > cfg.limits.jsonElements) {

@@ -54,8 +54,8 @@ export function buildPlanReply(app: FastifyInstance, p: PlanReplyInput): TensorR
     throw new HttpProblem('not_acceptable', 'bfloat16 has no .npy dtype, so it cannot go into an npz archive; use format=safetensors');
   }
   if (p.format === 'json') {
-    const cells = outputs.reduce((s, o) => s + jsonCells(o.shape), 0);
-    if (cells > total && cells > app.config.limits.jsonElements) checkProgramLimit(app.config, 'json', cells);
+    const lists = outputs.reduce((s, o) => s + jsonCells(o.shape) - numel(o.shape), 0);
+    if (lists > app.config.limits.jsonElements) checkProgramLimit(app.config, 'json', lists);
   }
   if (!p.exempt) checkProgramLimit(app.config, p.format, total);
   else if (p.format === 'json') checkProgramLimit(app.config, 'json', total);

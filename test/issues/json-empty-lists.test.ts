@@ -22,3 +22,12 @@ t.test('bfloat16 programs cannot be npz (406), json lists counted', async (t) =>
   const j = await app.inject({ method: 'POST', url: '/v1/programs?format=json', payload: { steps: [{ name: 'w', shape: [100000000, 0], scheme: 'zeros' }] } });
   t.equal(j.statusCode, 413);
 });
+
+t.test('a tensor of exactly the json limit still fits (its 1024 lists do not count against it)', async (t) => {
+  const app = await makeApp(t, { WORKERS: '1' });
+  const r = await app.inject({ url: '/v1/init/uniform?shape=1024,1024&format=json' });
+  t.equal(r.statusCode, 200);
+  t.equal(r.json().data.length, 1024);
+  const over = await app.inject({ url: '/v1/init/uniform?shape=1024,1025&format=json' });
+  t.equal(over.statusCode, 413);
+});
