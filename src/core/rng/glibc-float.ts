@@ -96,6 +96,11 @@ const INV_LO = INVLN2N - INV_HI;
 const EXP_OFLOW = fbits(0x42b17217); // 0x1.62e42ep6f
 const EXP_UFLOW = -fbits(0x42cff1b4); // -0x1.9fe368p6f
 const EXP_MAYUFLOW = -fbits(0x42ce8ed0); // -0x1.9d1d9ep6f
+// Relative margin of the fast paths. expf: r is the fused r exactly, y ∈ [0.98, 1.02] and the
+// unfused y differs from the fused one by < 2^-50 relative, so v = y·s by < 2^-49. logf: the
+// unfused r, y0 and polynomial differ from the fused ones by < 2^-50·(|y0| + |r| + |v|) (for
+// table entry 9, invc = 1 and r is exact either way; otherwise |y0| > 0.035, and |k·Ln2| <
+// 2|y0| + 1). 2^-44 leaves a factor ≥ 32.
 const MARGIN = 2 ** -44;
 
 /** How often the fast paths fell back to the exact FMA emulation (for tests and tools). */
