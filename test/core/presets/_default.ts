@@ -5,7 +5,20 @@
 // swin_t, swin_v2_t, inception_v3 and googlenet).
 import type { Test } from 'tap';
 import { loadCases, checkCase } from './_hashes.js';
-import type { ModelName } from '../../../src/core/presets/index.js';
+import { presetProgram, type ModelName } from '../../../src/core/presets/index.js';
+import { numel } from '../../../src/core/dtype.js';
+
+/**
+ * Big float32 trunc_normal tensors only advance the generator (PRESETS_FULL=1 computes them):
+ * their element function is glibc-exact by exhaustive check (test/core/glibc-float.test.ts,
+ * tools/glibc-check) and the stream position they leave is still proven by every later tensor.
+ * That keeps `npm test` within its time budget (trunc_normal costs ~0.2 µs per element here).
+ */
+function notBigTrunc(model: ModelName) {
+  const prog = presetProgram(model, 0n);
+  const big = new Set(prog.steps.filter((s) => s.scheme === 'trunc_normal' && numel(s.shape) > 262_144).map((s) => s.name));
+  return big.size ? (e: { name: string }) => !big.has(e.name) : undefined;
+}
 
 const cases = loadCases('default_hashes.json');
 
@@ -13,7 +26,8 @@ export function runDefaults(t: Test, models: readonly ModelName[]): void {
   for (const m of models) {
     const mine = cases.filter((c) => c.model === m);
     if (!mine.length) { t.fail(`no fixture case for ${m}`); continue; }
-    for (const c of mine) t.test(`${m} seed ${c.seed}`, async (t) => checkCase(t, c));
+    const subset = notBigTrunc(m);
+    for (const c of mine) t.test(`${m} seed ${c.seed}`, async (t) => checkCase(t, c, subset ? { subset } : {}));
   }
 }
 

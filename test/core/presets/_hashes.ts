@@ -41,7 +41,6 @@ export function smallOrHead(model: ModelName, max: number) {
   return (e: { name: string; shape: number[] }) => numel(e.shape) <= max || heads.has(e.name);
 }
 
-const TRUNC_TODO = 'core parity: float32 trunc_normal is "tolerance" (glibc erff/expf/logf not ported, torch-parity §6)';
 
 export function checkCase(t: Test, c: HashCase, opts: CheckOptions = {}): void {
   const prog = presetProgram(c.model, BigInt(c.seed), c.options);
@@ -52,12 +51,8 @@ export function checkCase(t: Test, c: HashCase, opts: CheckOptions = {}): void {
   const wanted = subset ? prog.state_dict.filter(subset) : prog.state_dict;
   const plan = planProgram({ ...prog, state_dict: wanted });
   const outs: NamedTensor[] = runPlan(plan);
-  const lastStep = new Map<string, { scheme: string; dtype?: string; params?: Record<string, unknown> }>();
-  for (const s of prog.steps) if (!s.view) lastStep.set(s.name, s);
 
   const bad: string[] = [];
-  const truncBad: string[] = [];
-  const tolBad: string[] = [];
   const all = createHash('sha256');
   for (const o of outs) {
     const i = index.get(o.name)!;
@@ -65,29 +60,9 @@ export function checkCase(t: Test, c: HashCase, opts: CheckOptions = {}): void {
     if (o.dtype !== e.dtype || o.shape.join() !== e.shape.join()) bad.push(`${o.name}: shape/dtype`);
     const b = tensorBytes(o);
     if (!subset) all.update(b);
-    if (sha(b).slice(0, c.sha256[i].length) === c.sha256[i]) continue;
-    const st = lastStep.get(o.name)!;
-    const sample = c.trunc_samples?.[o.name];
-    if (st.scheme === 'trunc_normal' && (st.dtype ?? 'float32') === 'float32' && sample) {
-      truncBad.push(o.name);
-      const p = st.params ?? {};
-      const tol = 1e-5 * (Math.abs((p.mean as number) ?? 0) + ((p.std as number) ?? 1));
-      const n = o.data.length;
-      const step = n >= sample.length ? Math.floor(n / sample.length) : 1;
-      sample.forEach((want, k) => {
-        const got = (o.data as Float32Array)[k * step];
-        if (!(Math.abs(got - want) <= tol)) tolBad.push(`${o.name}[${k * step}]: ${got} vs ${want} (tol ${tol})`);
-      });
-    } else {
-      bad.push(o.name);
-    }
+    if (sha(b).slice(0, c.sha256[i].length) !== c.sha256[i]) bad.push(o.name);
   }
   const label = `${c.model}(${JSON.stringify(c.options)}) seed ${c.seed}`;
   t.same(bad, [], `${label}: ${outs.length}/${prog.state_dict.length} tensors byte-equal to torch${subset ? ' (the rest advance-only)' : ''}`);
-  t.same(tolBad, [], `${label}: trunc_normal tensors within tolerance on the stored sample`);
-  if (truncBad.length) {
-    t.same(truncBad, [], `${label}: trunc_normal float32 tensors byte-equal`, { todo: TRUNC_TODO });
-  } else if (!subset) {
-    t.equal(all.digest('hex'), c.all, `${label}: sha256 of the whole state_dict`);
-  }
+  if (!subset) t.equal(all.digest('hex'), c.all, `${label}: sha256 of the whole state_dict`);
 }
