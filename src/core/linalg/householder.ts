@@ -5,7 +5,8 @@
  * householderQRWith / householderQR run the blocked WebAssembly version (./qr-wasm.ts: dgeqrf and
  * dorgqr with panels, compact-WY block reflectors and f64x2 kernels); where WebAssembly SIMD128
  * is missing they run householderQRReference, the unblocked JS algorithm (dgeqr2 + dorg2r). The
- * two differ only by the rounding of the blocked sums (test/core/linalg.test.ts).
+ * two differ only by rounding (within 1e-13 on Q: test/core/linalg.test.ts); the blocked one is
+ * the more accurate (see the note at the top of linalg.wat).
  */
 import { Aborted } from '../errors.js';
 import { qrWasm } from './qr-wasm.js';
@@ -85,10 +86,10 @@ export function householderQRReference(a: Float64Array, m: number, n: number, sh
 
 /**
  * Reduced QR of an m×n matrix (m ≥ n ≥ 1) without copies: `fill(a, ld)` writes A column-major
- * into a zeroed buffer (element (r, c) at a[c·ld + r], ld ≥ m; it must write nothing else), and
- * `read(q, ld, rdiag)` receives Q in the same layout and the diagonal of R. Both buffers are only
- * valid during the call. shouldAbort is polled once per panel of the factorization and of the
- * formation of Q (it throws Aborted).
+ * (element (r, c) at a[c·ld + r], ld ≥ m): every element with r < m, c < n, and nothing else (the
+ * rest of the buffer is zero and must stay so). `read(q, ld, rdiag)` then receives Q in the same
+ * layout and the diagonal of R. Both buffers are only valid during the call. shouldAbort is
+ * polled once per panel of the factorization and of the formation of Q (it throws Aborted).
  */
 export function householderQRWith<T>(
   m: number, n: number,
@@ -98,7 +99,7 @@ export function householderQRWith<T>(
 ): T {
   if (!(m >= n && n >= 1)) throw new RangeError(`householderQR: need m >= n >= 1, got ${m}x${n}`);
   const r = qrWasm(m, n, fill, read, shouldAbort);
-  if (r !== undefined) return r;
+  if (r !== null) return r.value;
   const a = new Float64Array(m * n);
   fill(a, m);
   const { q, rdiag } = householderQRReference(a, m, n, shouldAbort);

@@ -85,20 +85,22 @@ const align64 = (x: number) => (x + 63) & ~63;
  * Reduced QR of an m×k matrix (m ≥ k ≥ 1). `fill(a, ld)` writes A column-major into `a` (element
  * (r, c) at a[c·ld + r], r < m, c < k; everything else is zero and must stay zero). `read(q, ld,
  * rdiag)` then gets Q in the same layout and the diagonal of R (views of the engine's memory: valid
- * only during the call). Returns read's result, or `undefined` when the engine is unavailable
- * (fill is then not called).
+ * only during the call). Returns { value: read's result }, or null when the engine is unavailable
+ * or cannot get the memory (fill is then not called). shouldAbort is polled once per panel in each
+ * of the two phases (it throws Aborted).
  */
 export function qrWasm<T>(
   m: number, k: number,
   fill: (a: Float64Array, ld: number) => void,
   read: (q: Float64Array, ld: number, rdiag: Float64Array) => T,
   shouldAbort?: () => boolean,
-): T | undefined {
+): { value: T } | null {
   const ld = (m + 3) & ~3;
   const kp = (k + 3) & ~3;
   const nb = NB;
   const panels = Math.ceil(k / nb);
-  // Layout (bytes): A | tau | rdiag | T per panel | M | W | W2 | packed V
+  // Layout (bytes): A | tau | rdiag | T per panel | M | W | W2 | packed V (two copies of R×nb,
+  // only when there is a trailing matrix: more than one panel)
   const A = 0;
   const TAU = align64(A + 8 * ld * kp);
   const RDIAG = align64(TAU + 8 * kp);
@@ -107,10 +109,10 @@ export function qrWasm<T>(
   const W = align64(M + 8 * nb * nb);
   const W2 = align64(W + 8 * nb * 4);
   const VP = align64(W2 + 8 * nb * 4);
-  const total = VP + 8 * ld * nb;
-  if (total > 0xffff0000) return undefined;
+  const total = VP + (panels > 1 ? 16 * ld * nb : 0);
+  if (total > 0xffff0000) return null;
   const ex = getInstance(total);
-  if (ex === null) return undefined;
+  if (ex === null) return null;
   try {
     const f64 = new Float64Array(ex.mem.buffer);
     const a = f64.subarray(0, ld * kp);
@@ -152,7 +154,7 @@ export function qrWasm<T>(
       ex.org2r(A, ld, j, nb, TAU);
     }
 
-    return read(a, ld, f64.subarray(RDIAG >> 3, (RDIAG >> 3) + k));
+    return { value: read(a, ld, f64.subarray(RDIAG >> 3, (RDIAG >> 3) + k)) };
   } finally {
     if (ex.mem.buffer.byteLength > RETAIN_BYTES) instance = null;
   }

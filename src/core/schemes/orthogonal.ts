@@ -41,14 +41,17 @@ export function orthogonal(ctx: InitContext): void {
     else for (let r = 0; r < rows; r++) a.set(src.subarray(r * cols, r * cols + cols), r * ld);
   }, (q, ld, rdiag) => {
     const sign = Float64Array.from(rdiag, (d) => (d > 0 ? 1 : d < 0 ? -1 : 0));
-    if (dtype === 'float32') {
-      // fround(fround(v)·g): the binary64 product of two binary32 values is exact, and the store
-      // into the Float32Array rounds it once
-      if (tall) transposeOut(q, ld, sign, rows, cols, out, (v) => fround(v) * g);
-      else for (let r = 0; r < rows; r++) for (let c = 0, s = sign[r], o = r * cols, i = r * ld; c < cols; c++) out[o + c] = fround(q[i + c] * s) * g;
+    const f32 = dtype === 'float32';
+    if (tall) {
+      transposeOut(q, ld, sign, rows, cols, out, g, f32);
     } else {
-      if (tall) transposeOut(q, ld, sign, rows, cols, out, (v) => v * g);
-      else for (let r = 0; r < rows; r++) for (let c = 0, s = sign[r], o = r * cols, i = r * ld; c < cols; c++) out[o + c] = q[i + c] * s * g;
+      // out[r, :] = Q[:, r]ᵀ·sign[r]·g; for float32 fround(fround(v)·g) as fround(v)·g stored
+      // into the Float32Array (the binary64 product of two binary32 values is exact)
+      for (let r = 0; r < rows; r++) {
+        const s = sign[r], o = r * cols, i = r * ld;
+        if (f32) for (let c = 0; c < cols; c++) out[o + c] = fround(q[i + c] * s) * g;
+        else for (let c = 0; c < cols; c++) out[o + c] = q[i + c] * s * g;
+      }
     }
   }, ctx.shouldAbort);
 }
@@ -70,15 +73,19 @@ function transposeIn(src: Float32Array | Float64Array, rows: number, cols: numbe
   }
 }
 
-/** out[r·cols + c] = f(q[c·ld + r]·sign[c]) for the rows×cols row-major out. */
-function transposeOut(q: Float64Array, ld: number, sign: Float64Array, rows: number, cols: number, out: Float32Array | Float64Array, f: (v: number) => number): void {
+/**
+ * out[r·cols + c] = q[c·ld + r]·sign[c]·g for the rows×cols row-major out; for float32 (f32)
+ * fround(q·sign)·g, rounded once more by the store (the product of two binary32 values is exact).
+ */
+function transposeOut(q: Float64Array, ld: number, sign: Float64Array, rows: number, cols: number, out: Float32Array | Float64Array, g: number, f32: boolean): void {
   for (let r0 = 0; r0 < rows; r0 += TILE) {
     const r1 = Math.min(rows, r0 + TILE);
     for (let c0 = 0; c0 < cols; c0 += TILE) {
       const c1 = Math.min(cols, c0 + TILE);
       for (let r = r0; r < r1; r++) {
         const o = r * cols;
-        for (let c = c0; c < c1; c++) out[o + c] = f(q[c * ld + r] * sign[c]);
+        if (f32) for (let c = c0; c < c1; c++) out[o + c] = fround(q[c * ld + r] * sign[c]) * g;
+        else for (let c = c0; c < c1; c++) out[o + c] = q[c * ld + r] * sign[c] * g;
       }
     }
   }
