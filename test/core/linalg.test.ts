@@ -143,9 +143,10 @@ t.test('equals the unblocked JS reference within 1e-13 (and padding left by earl
   // alternate big and small problems so the engine memory holds stale data from the previous one
   const order: Array<[number, number]> = [];
   for (const s of SHAPES) order.push(s, [300, 300]);
-  order.push([1024, 1024], [37, 13], [513, 257], [5, 5], [20000, 1], [5000, 40], [3001, 3], [2000, 33]);
+  // (1024² vs the JS reference costs ~2.5 s: bench/ and tools/crosscheck cover that size)
+  order.push([37, 13], [513, 257], [5, 5], [4000, 1], [2000, 40], [3001, 3], [2000, 33]);
   for (const [m, n] of order) {
-    for (const seed of [11, 12]) {
+    for (const seed of m * n > 50_000 ? [11] : [11, 12]) {
       const a = gaussian(m, n, seed * 1009 + m * 31 + n);
       const fast = householderQR(a, m, n);
       const ref = householderQRReference(a.slice(), m, n);
