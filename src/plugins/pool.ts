@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { HttpProblem } from '../errors.js';
-import { runJob, type Job, type JobResult } from '../worker/job.js';
+import { runJob, type Job, type JobResult, type SliceJob } from '../worker/job.js';
 import type { WorkerTask } from '../worker/worker.js';
 
 const ext = path.extname(fileURLToPath(import.meta.url)); // .ts under tap, .js in dist
@@ -91,6 +91,19 @@ export class WorkPool {
     else this.completed++;
     if (res.ok && 'placed' in res) return EMPTY;
     return unwrap(res, signal);
+  }
+
+  /** Encode rows of a shared tensor as JSON text on a worker (parallel json). */
+  async runSlice(slice: SliceJob, signal: AbortSignal): Promise<Uint8Array> {
+    if (signal.aborted) throw signal.reason;
+    try {
+      const res = await this.piscina.run({ slice, flags: new SharedArrayBuffer(8) } satisfies WorkerTask, { signal });
+      return new Uint8Array(res as ArrayBuffer);
+    } catch (err) {
+      if (signal.aborted) throw signal.reason;
+      this.log.error({ err }, 'worker failed');
+      throw new HttpProblem('internal', 'the worker handling this request failed; nothing was cached, retry the request');
+    }
   }
 
   async close(): Promise<void> {

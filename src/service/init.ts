@@ -14,7 +14,12 @@ import { etagFor } from './canonical.js';
 import { checkTensorLimit } from './limits.js';
 import { encodedLength } from './lengths.js';
 import { bodyLayout } from './slabs.js';
+import { tensorJsonPrefix } from '../core/encode/index.js';
+import { BYTES } from '../core/dtype.js';
 import type { TensorReply } from './tensor-reply.js';
+
+/** json bodies of at least this many elements are encoded in parallel slices */
+const JSON_SPLIT_MIN = 1 << 17;
 
 export const INIT_FORMATS: readonly Format[] = ['json', 'raw', 'npy', 'safetensors'];
 
@@ -55,10 +60,13 @@ export function buildInit(app: FastifyInstance, input: InitInput, route: string)
   const metadata = { scheme: input.scheme, seed, generator: input.generator };
   const dims = input.shape.length ? input.shape.join('x') : 'scalar';
   const floatParams = def.params.filter((p) => p.type === 'float' || (p.type === 'float_or_bool' && typeof r.params[p.name] === 'number')).map((p) => p.name);
+  const json = { scheme: input.scheme, shape: input.shape, dtype: input.dtype, seed, generator: input.generator, params: r.params, floatParams };
+  const split = format === 'json' && n >= JSON_SPLIT_MIN && input.shape.length >= 1 && input.shape[0] >= 2;
   return {
     etag,
     format,
     route,
+    jsonSplit: split ? { prefix: tensorJsonPrefix(json, new Set(floatParams)), dtype: input.dtype, shape: input.shape, bytes: n * BYTES[input.dtype] } : undefined,
     scheme: input.scheme,
     elements: n,
     length: encodedLength(format, [{ name: 'weight', dtype: input.dtype, shape: input.shape }], metadata),
@@ -73,7 +81,7 @@ export function buildInit(app: FastifyInstance, input: InitInput, route: string)
     job: {
       plan,
       format,
-      json: { scheme: input.scheme, shape: input.shape, dtype: input.dtype, seed, generator: input.generator, params: r.params, floatParams },
+      json,
       metadata,
     },
   };

@@ -12,6 +12,7 @@ import { Cancelled, runInline } from '../plugins/pool.js';
 import type { Job } from '../worker/job.js';
 import { EtagMemo } from './etag-memo.js';
 import type { BodyLayout } from './slabs.js';
+import type { Dtype } from '../core/dtype.js';
 
 /** Bodies at least this large are written by the worker straight into a reused slab. */
 const SLAB_MIN = 256 * 1024;
@@ -35,6 +36,8 @@ export interface TensorReply {
   route: string;
   /** header + tensor offsets for a zero-copy body (raw/npy/safetensors), computed on demand */
   layout?: () => BodyLayout | null;
+  /** a big single-tensor json body: generated once, then encoded by every worker in slices */
+  jsonSplit?: { prefix: string; dtype: Dtype; shape: number[]; bytes: number };
   scheme?: string;
 }
 
@@ -81,6 +84,7 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
     const inline = t.elements <= app.config.inlineElements;
     if (!inline) app.pool.admit();
     const layout = !inline && t.length !== undefined && t.length >= SLAB_MIN ? t.layout?.() : null;
+    if (t.jsonSplit && app.config.workers >= 2) return { bytes: await parallelJson(app, t, t.jsonSplit, sig) };
     if (layout) {
       // zero-copy: the worker writes the tensors into a reused shared body behind our header
       const slab = app.slabs.acquire(layout.total);
@@ -132,3 +136,30 @@ function requestSignal(app: FastifyInstance, request: FastifyRequest, reply: Fas
   reply.raw.once('finish', () => clearTimeout(timer));
   return controller.signal;
 }
+
+/**
+ * JSON of a big tensor on every worker at once: one task generates the raw tensor into a shared
+ * slab, then each worker writes the text of a band of rows; the bands join into `tolist()`'s
+ * text. (Formatting shortest round-trip digits is ~30× the cost of generating them.)
+ */
+async function parallelJson(app: FastifyInstance, t: TensorReply, j: NonNullable<TensorReply['jsonSplit']>, sig: AbortSignal): Promise<Uint8Array> {
+  const slab = app.slabs.acquire(j.bytes);
+  try {
+    await app.pool.run({ ...t.job, format: 'raw', json: undefined, placement: { sab: slab.sab, offsets: { weight: 0 } } }, sig);
+    const rows = j.shape[0];
+    const parts = Math.min(app.config.workers, rows);
+    const bands = Array.from({ length: parts }, (_, k) => [Math.floor((rows * k) / parts), Math.floor((rows * (k + 1)) / parts)] as const);
+    const texts = await Promise.all(bands.map(([start, end]) => app.pool.runSlice({ sab: slab.sab, dtype: j.dtype, shape: j.shape, start, end }, sig)));
+    const pieces: Uint8Array[] = [Buffer.from(`${j.prefix}[`)];
+    texts.forEach((x, k) => {
+      if (k > 0) pieces.push(COMMA);
+      pieces.push(x);
+    });
+    pieces.push(CLOSE);
+    return Buffer.concat(pieces);
+  } finally {
+    slab.evict();
+  }
+}
+const COMMA = Buffer.from(',');
+const CLOSE = Buffer.from(']}');

@@ -6,16 +6,27 @@
  * values only); failures return a plain JobResult object (custom errors don't cross threads).
  */
 import { move } from 'piscina';
-import { runJob, type Job } from './job.js';
+import { runJob, runSliceJob, type Job, type SliceJob } from './job.js';
 
-export interface WorkerTask { job: Job; flags: SharedArrayBuffer }
+export interface WorkerTask { job?: Job; slice?: SliceJob; flags: SharedArrayBuffer }
 
 export default function run(task: WorkerTask) {
   const flags = new Int32Array(task.flags);
   Atomics.store(flags, 1, 1);
-  const res = runJob(task.job, () => Atomics.load(flags, 0) !== 0);
+  if (task.slice) return moveBytes(runSliceJob(task.slice));
+  const res = runJob(task.job!, () => Atomics.load(flags, 0) !== 0);
   if (!res.ok || 'placed' in res) return res;
-  const b = res.body;
+  return moveBytes(res.body);
+}
+
+/**
+ * Transfer the bytes' own buffer when the view covers all of it; otherwise copy them out first.
+ * (Not `b.slice()`: on a Buffer that is a view, and its `.buffer` can be a shared pool or scratch.)
+ */
+function moveBytes(b: Uint8Array) {
   const owns = b.byteOffset === 0 && b.byteLength === b.buffer.byteLength && !(b.buffer instanceof SharedArrayBuffer);
-  return move((owns ? b.buffer : b.slice().buffer) as ArrayBuffer);
+  if (owns) return move(b.buffer as ArrayBuffer);
+  const copy = new Uint8Array(b.byteLength);
+  copy.set(b);
+  return move(copy.buffer);
 }

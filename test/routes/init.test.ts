@@ -203,3 +203,17 @@ t.test('a repeated conditional GET is answered from the ETag memo with the full 
   const accept = await app.inject({ url: '/v1/init/xavier_normal?shape=32,32&seed=5', headers: { accept: 'application/x-npy', 'if-none-match': etag } });
   t.equal(accept.statusCode, 200, 'another representation (npy) does not match the safetensors tag');
 });
+
+t.test('big json bodies encoded in parallel slices equal the single-pass encoder', async (t) => {
+  const app = await sharedApp(tap);
+  const { encodeTensorJson } = await import('../../src/core/encode/index.js');
+  for (const [shape, q] of [[[512, 300], 'normal?shape=512,300&seed=4'], [[200000], 'uniform?shape=200000&seed=9&a=-3&b=0.5'], [[3, 50000], 'kaiming_uniform?shape=3,50000&seed=2']] as const) {
+    const r = await app.inject({ url: `/v1/init/${q}&format=json` });
+    t.equal(r.statusCode, 200, q);
+    const scheme = q.split('?')[0];
+    const j = r.json();
+    const core = initTensor(BigInt(j.seed), scheme, [...shape], 'float32', j.params);
+    const want = encodeTensorJson(core, { scheme, shape: [...shape], dtype: 'float32', seed: j.seed, generator: 'torch', params: j.params }, new Set(Object.keys(j.params).filter((k) => !['mode', 'nonlinearity'].includes(k))));
+    t.ok(r.rawPayload.equals(want), `${q}: byte-identical`);
+  }
+});

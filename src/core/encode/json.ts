@@ -240,14 +240,29 @@ export function paramsJson(params: Record<string, unknown>, floatParams: Readonl
  */
 export function encodeTensorJson(t: Tensor, meta: TensorJsonMeta, floatParams: ReadonlySet<string> = new Set()): Buffer {
   const sink = new Sink();
-  sink.text(
-    `{"scheme":${JSON.stringify(meta.scheme)},"shape":[${meta.shape.map(integerText).join(',')}],` +
-      `"dtype":${JSON.stringify(meta.dtype)},"seed":${JSON.stringify(meta.seed)},` +
-      `"generator":${JSON.stringify(meta.generator)},"params":${paramsJson(meta.params, floatParams)},"data":`,
-  );
+  sink.text(tensorJsonPrefix(meta, floatParams));
   writeData(sink, t);
   sink.byte(0x7d);
   return sink.take();
+}
+
+/** The envelope of encodeTensorJson up to and including `"data":` (the body ends with `}`). */
+export function tensorJsonPrefix(meta: TensorJsonMeta, floatParams: ReadonlySet<string> = new Set()): string {
+  return `{"scheme":${JSON.stringify(meta.scheme)},"shape":[${meta.shape.map(integerText).join(',')}],` +
+    `"dtype":${JSON.stringify(meta.dtype)},"seed":${JSON.stringify(meta.seed)},` +
+    `"generator":${JSON.stringify(meta.generator)},"params":${paramsJson(meta.params, floatParams)},"data":`;
+}
+
+/**
+ * The data text of rows [start, end) along dim 0 (elements of a 1-D tensor), comma-joined and
+ * without the enclosing brackets, so slices encoded in parallel join into `tolist()`'s text:
+ * `[` + slice₀ + `,` + slice₁ + `]`.
+ */
+export function encodeJsonRows(t: Tensor, start: number, end: number): Buffer {
+  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const sub: Tensor = { dtype: t.dtype, shape: [end - start, ...t.shape.slice(1)], data: t.data.subarray(start * row, end * row) as Tensor['data'] };
+  const b = encodeJsonData(sub);
+  return b.subarray(1, b.length - 1);
 }
 
 /** `{"name": nested lists, ...}` in the given (program output) order. */
