@@ -94,11 +94,10 @@ export class WorkPool {
   }
 
   /** Encode rows of a shared tensor as JSON text on a worker (parallel json). */
-  async runSlice(slice: SliceJob, signal: AbortSignal): Promise<Uint8Array> {
+  async runSlice(slice: SliceJob, signal: AbortSignal): Promise<number> {
     if (signal.aborted) throw signal.reason;
     try {
-      const res = await this.piscina.run({ slice, flags: new SharedArrayBuffer(8) } satisfies WorkerTask, { signal });
-      return new Uint8Array(res as ArrayBuffer);
+      return (await this.piscina.run({ slice, flags: new SharedArrayBuffer(8) } satisfies WorkerTask, { signal })) as number;
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       this.log.error({ err }, 'worker failed');

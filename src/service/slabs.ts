@@ -14,7 +14,7 @@ export class Slab {
   /** responses currently writing this slab */
   private sends = 0;
   private cached = true;
-  constructor(readonly sab: SharedArrayBuffer, private readonly pool: SlabPool, readonly length: number) {}
+  constructor(readonly sab: SharedArrayBuffer, private readonly pool: SlabPool, public length: number) {}
 
   body(): Uint8Array {
     return new Uint8Array(this.sab, 0, this.length);

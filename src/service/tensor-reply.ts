@@ -5,6 +5,7 @@
  * Any failure before the first byte becomes a problem document; nothing failed is cached.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { Readable } from 'node:stream';
 import { HttpProblem } from '../errors.js';
 import { MEDIA_TYPES, type Format } from '../http/negotiate.js';
 import { parseRange } from '../http/range.js';
@@ -12,6 +13,8 @@ import { Cancelled, runInline } from '../plugins/pool.js';
 import type { Job } from '../worker/job.js';
 import { EtagMemo } from './etag-memo.js';
 import type { BodyLayout } from './slabs.js';
+import type { CachedBody } from '../plugins/cache.js';
+import { jsonRowsBound } from '../core/encode/index.js';
 import type { Dtype } from '../core/dtype.js';
 
 /** Bodies at least this large are written by the worker straight into a reused slab. */
@@ -84,7 +87,7 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
     const inline = t.elements <= app.config.inlineElements;
     if (!inline) app.pool.admit();
     const layout = !inline && t.length !== undefined && t.length >= SLAB_MIN ? t.layout?.() : null;
-    if (t.jsonSplit && app.config.workers >= 2) return { bytes: await parallelJson(app, t, t.jsonSplit, sig) };
+    if (t.jsonSplit && app.config.workers >= 2) return parallelJson(app, t, t.jsonSplit, sig);
     if (layout) {
       // zero-copy: the worker writes the tensors into a reused shared body behind our header
       const slab = app.slabs.acquire(layout.total);
@@ -119,6 +122,9 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   }
   reply.header('content-length', String(buf.byteLength));
   if (request.method === 'HEAD') return reply.send();
+  // fastify sends a Buffer as is only when it sits on an ArrayBuffer; a json body on a shared
+  // slab would be re-serialised, so hand it over as a one-chunk stream (still zero-copy)
+  if (!binary && buf.buffer instanceof SharedArrayBuffer) return reply.send(Readable.from([buf], { objectMode: false }));
   return reply.send(buf);
 }
 
@@ -139,27 +145,45 @@ function requestSignal(app: FastifyInstance, request: FastifyRequest, reply: Fas
 
 /**
  * JSON of a big tensor on every worker at once: one task generates the raw tensor into a shared
- * slab, then each worker writes the text of a band of rows; the bands join into `tolist()`'s
- * text. (Formatting shortest round-trip digits is ~30× the cost of generating them.)
+ * slab, then each worker writes the text of a band of rows straight into its own region of the
+ * (reused, shared) response body; the bands are then closed up in place. Formatting shortest
+ * round-trip digits costs ~30× generating the values, and this path allocates nothing per request.
  */
-async function parallelJson(app: FastifyInstance, t: TensorReply, j: NonNullable<TensorReply['jsonSplit']>, sig: AbortSignal): Promise<Uint8Array> {
-  const slab = app.slabs.acquire(j.bytes);
+async function parallelJson(app: FastifyInstance, t: TensorReply, j: NonNullable<TensorReply['jsonSplit']>, sig: AbortSignal): Promise<CachedBody> {
+  const data = app.slabs.acquire(j.bytes);
   try {
-    await app.pool.run({ ...t.job, format: 'raw', json: undefined, placement: { sab: slab.sab, offsets: { weight: 0 } } }, sig);
+    await app.pool.run({ ...t.job, format: 'raw', json: undefined, placement: { sab: data.sab, offsets: { weight: 0 } } }, sig);
     const rows = j.shape[0];
     const parts = Math.min(app.config.workers, rows);
     const bands = Array.from({ length: parts }, (_, k) => [Math.floor((rows * k) / parts), Math.floor((rows * (k + 1)) / parts)] as const);
-    const texts = await Promise.all(bands.map(([start, end]) => app.pool.runSlice({ sab: slab.sab, dtype: j.dtype, shape: j.shape, start, end }, sig)));
-    const pieces: Uint8Array[] = [Buffer.from(`${j.prefix}[`)];
-    texts.forEach((x, k) => {
-      if (k > 0) pieces.push(COMMA);
-      pieces.push(x);
-    });
-    pieces.push(CLOSE);
-    return Buffer.concat(pieces);
+    const head = Buffer.from(`${j.prefix}[`);
+    const bounds = bands.map(([s, e]) => jsonRowsBound(j, s, e));
+    const starts: number[] = [];
+    let at = head.length;
+    for (const b of bounds) {
+      starts.push(at);
+      at += b;
+    }
+    const out = app.slabs.acquire(at + 2);
+    try {
+      const body = new Uint8Array(out.sab);
+      body.set(head, 0);
+      const lens = await Promise.all(bands.map(([start, end], k) => app.pool.runSlice({ sab: data.sab, dtype: j.dtype, shape: j.shape, start, end, out: { sab: out.sab, offset: starts[k], length: bounds[k] } }, sig)));
+      let pos = head.length + lens[0];
+      for (let k = 1; k < lens.length; k++) {
+        body[pos++] = 0x2c; // ,
+        body.copyWithin(pos, starts[k], starts[k] + lens[k]);
+        pos += lens[k];
+      }
+      body[pos++] = 0x5d; // ]
+      body[pos++] = 0x7d; // }
+      out.length = pos;
+      return { bytes: out.body(), slab: out };
+    } catch (e) {
+      out.evict();
+      throw e;
+    }
   } finally {
-    slab.evict();
+    data.evict();
   }
 }
-const COMMA = Buffer.from(',');
-const CLOSE = Buffer.from(']}');

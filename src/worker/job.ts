@@ -5,7 +5,7 @@
 import { type Plan, type NamedTensor, runPlan } from '../core/program.js';
 import { type Dtype, type FloatDtype, type TensorData, BYTES, castTensor, tensorBytes } from '../core/dtype.js';
 import { TorchError, ProgramError, Aborted } from '../core/errors.js';
-import { encodeRaw, encodeNpy, encodeSafetensors, encodeNpz, encodeTensorJson, encodeProgramJson, encodeJsonRows } from '../core/encode/index.js';
+import { encodeRaw, encodeNpy, encodeSafetensors, encodeNpz, encodeTensorJson, encodeProgramJson, encodeJsonRowsInto } from '../core/encode/index.js';
 
 export type JobFormat = 'json' | 'raw' | 'npy' | 'safetensors' | 'npz';
 
@@ -90,11 +90,19 @@ function encode(job: Job, tensors: NamedTensor[]): Uint8Array {
 }
 
 /** Encode rows [start, end) of a tensor that lives in shared memory as JSON text (parallel json). */
-export interface SliceJob { sab: SharedArrayBuffer; dtype: Dtype; shape: number[]; start: number; end: number }
+export interface SliceJob {
+  sab: SharedArrayBuffer;
+  dtype: Dtype;
+  shape: number[];
+  start: number;
+  end: number;
+  /** write the text here (a region of the shared response body) and return its length */
+  out: { sab: SharedArrayBuffer; offset: number; length: number };
+}
 
-export function runSliceJob(j: SliceJob): Uint8Array {
+export function runSliceJob(j: SliceJob): number {
   let n = 1;
   for (const d of j.shape) n *= d;
   const data = viewAt(j.sab, 0, j.dtype, n)!;
-  return encodeJsonRows({ dtype: j.dtype, shape: j.shape, data }, j.start, j.end);
+  return encodeJsonRowsInto({ dtype: j.dtype, shape: j.shape, data }, j.start, j.end, new Uint8Array(j.out.sab, j.out.offset, j.out.length));
 }

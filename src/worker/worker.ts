@@ -13,7 +13,7 @@ export interface WorkerTask { job?: Job; slice?: SliceJob; flags: SharedArrayBuf
 export default function run(task: WorkerTask) {
   const flags = new Int32Array(task.flags);
   Atomics.store(flags, 1, 1);
-  if (task.slice) return moveBytes(runSliceJob(task.slice));
+  if (task.slice) return runSliceJob(task.slice);
   const res = runJob(task.job!, () => Atomics.load(flags, 0) !== 0);
   if (!res.ok || 'placed' in res) return res;
   return moveBytes(res.body);

@@ -30,14 +30,27 @@ let scratch = new Uint8Array(1 << 16);
 
 /** Append-only byte sink over the scratch buffer (`view` is a DataView of the same bytes). */
 class Sink {
-  buf = scratch;
-  view = new DataView(scratch.buffer);
-  bytes = Buffer.from(scratch.buffer);
+  buf: Uint8Array<ArrayBufferLike> = scratch;
+  view: DataView<ArrayBufferLike> = new DataView(scratch.buffer);
+  bytes: Buffer = Buffer.from(scratch.buffer);
   pos = 0;
+  /** writing into a caller's fixed region (it guaranteed the room): never grow */
+  fixed = false;
+
+  /** A sink over out[0..): the caller sized it with jsonRowsBound. */
+  static into(out: Uint8Array): Sink {
+    const s = new Sink();
+    s.buf = out;
+    s.view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+    s.bytes = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
+    s.fixed = true;
+    return s;
+  }
 
   ensure(n: number): Uint8Array {
     const need = this.pos + n;
     if (need > this.buf.length) {
+      if (this.fixed) throw new RangeError('json: the fixed output region is too small');
       const grown = new Uint8Array(Math.max(need, this.buf.length * 2));
       grown.set(this.buf.subarray(0, this.pos));
       this.buf = grown;
@@ -70,7 +83,7 @@ class Sink {
   take(): Buffer {
     const out = Buffer.allocUnsafeSlow(this.pos);
     out.set(this.buf.subarray(0, this.pos));
-    if (this.buf.length <= KEEP_SCRATCH) scratch = this.buf;
+    if (!this.fixed && this.buf.length <= KEEP_SCRATCH) scratch = this.buf as Uint8Array<ArrayBuffer>;
     return out;
   }
 }
@@ -259,10 +272,38 @@ export function tensorJsonPrefix(meta: TensorJsonMeta, floatParams: ReadonlySet<
  * `[` + slice₀ + `,` + slice₁ + `]`.
  */
 export function encodeJsonRows(t: Tensor, start: number, end: number): Buffer {
-  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
-  const sub: Tensor = { dtype: t.dtype, shape: [end - start, ...t.shape.slice(1)], data: t.data.subarray(start * row, end * row) as Tensor['data'] };
-  const b = encodeJsonData(sub);
+  const b = encodeJsonData(rowsOf(t, start, end));
   return b.subarray(1, b.length - 1);
+}
+
+/** Upper bound of the bytes encodeJsonRowsInto writes for rows [start, end). */
+export function jsonRowsBound(t: { dtype: Tensor['dtype']; shape: readonly number[] }, start: number, end: number): number {
+  const rowElems = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  const per = (MAX_ELEMENT_BYTES as Record<string, number>)[t.dtype] + 1;
+  // every element with its comma, plus at most two brackets and a comma per nested list
+  let lists = 0;
+  let k = end - start;
+  for (let d = 1; d < t.shape.length; d++) { lists += k; k *= t.shape[d]; }
+  // + one row of slack: the writers reserve a whole row's worst case before writing it
+  return (end - start + 1) * rowElems * per + lists * 3 + 64;
+}
+
+/**
+ * encodeJsonRows written straight into `out` (e.g. a shared response body); returns the
+ * length. Sink.ensure asks for room ahead of each write, so the region must hold
+ * jsonRowsBound bytes.
+ */
+export function encodeJsonRowsInto(t: Tensor, start: number, end: number, out: Uint8Array): number {
+  const sink = Sink.into(out);
+  writeData(sink, rowsOf(t, start, end));
+  // drop the outer brackets: shift left by one, cut the last
+  out.copyWithin(0, 1, sink.pos - 1);
+  return sink.pos - 2;
+}
+
+function rowsOf(t: Tensor, start: number, end: number): Tensor {
+  const row = t.shape.slice(1).reduce((a, b) => a * b, 1);
+  return { dtype: t.dtype, shape: [end - start, ...t.shape.slice(1)], data: t.data.subarray(start * row, end * row) as Tensor['data'] };
 }
 
 /** `{"name": nested lists, ...}` in the given (program output) order. */
