@@ -5,36 +5,15 @@
  * /usr/bin/python3 has torch. Goal: ours ≤ 0.5× torch's time.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, drain, waitReady } from './lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SERVER = path.join(HERE, '..', 'dist', 'src', 'server.js');
 const RUNS = 7;
 
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[s.length >> 1]; };
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-/** GET and count the body bytes without keeping them. */
-function drain(u) {
-  return new Promise((resolve, reject) => {
-    http.get(u, (res) => {
-      let n = 0;
-      res.on('data', (c) => (n += c.length));
-      res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`status ${res.statusCode}`))));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
 
 function torchTimes() {
   const py = `
@@ -61,10 +40,7 @@ export async function run({ log = console.log } = {}) {
   const url = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [SERVER], { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' }, stdio: ['ignore', 'ignore', 'inherit'] });
   try {
-    for (let i = 0; i < 600; i++) {
-      try { if ((await fetch(`${url}/readyz`)).status === 200) break; } catch { /* not yet */ }
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitReady(url);
     const times = [];
     let bytes = 0;
     for (let i = 0; i <= RUNS; i++) {

@@ -11,12 +11,10 @@
  * Floors (issue 4): distinct 1M raw ≥ 300 req/s; 256×256 ≥ 3000 req/s; 304 ≥ 0.8× hello-world;
  * json 1M ≤ 60 ms per request.
  */
-import { spawn } from 'node:child_process';
-import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { freePort, drain, waitReady } from './lib.mjs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import autocannon from 'autocannon';
@@ -24,34 +22,6 @@ import autocannon from 'autocannon';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const SERVER = path.join(HERE, '..', 'dist', 'src', 'server.js');
 const DURATION = Number(process.env.BENCH_SECONDS ?? 6);
-
-/** GET and count the body bytes without keeping them. */
-function drain(u) {
-  return new Promise((resolve, reject) => {
-    http.get(u, (res) => {
-      let n = 0;
-      res.on('data', (c) => (n += c.length));
-      res.on('end', () => (res.statusCode === 200 ? resolve(n) : reject(new Error(`status ${res.statusCode}`))));
-      res.on('error', reject);
-    }).on('error', reject);
-  });
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); });
-    s.on('error', reject);
-  });
-}
-
-async function waitReady(url) {
-  for (let i = 0; i < 600; i++) {
-    try { if ((await fetch(`${url}/readyz`)).status === 200) return; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become ready');
-}
 
 const HAVE_WRK = spawnSync('wrk', ['--version']).error === undefined;
 

@@ -9,17 +9,9 @@
  * `fma32(radius·cos, std, mean)` depends on the request, so it stays emulated.
  */
 import { fma32 } from '../rng/fma.js';
+import { SQRTHF, P0, P1, P2, P3, P4, P5, P6, P7, P8, Q1, Q2, DP1, DP2, DP3, FOPI, S0, S1, S2, C0, C1, C2 } from '../rng/cephes.js';
 
 const fr = Math.fround;
-const SQRTHF = fr(0.707106781186547524);
-const P0 = fr(7.0376836292e-2), P1 = fr(-1.1514610310e-1), P2 = fr(1.1676998740e-1);
-const P3 = fr(-1.2420140846e-1), P4 = fr(1.4249322787e-1), P5 = fr(-1.6668057665e-1);
-const P6 = fr(2.0000714765e-1), P7 = fr(-2.4999993993e-1), P8 = fr(3.3333331174e-1);
-const Q1 = fr(-2.12194440e-4), Q2 = fr(0.693359375);
-const DP1 = fr(-0.78515625), DP2 = fr(-2.4187564849853515625e-4), DP3 = fr(-3.77489497744594108e-8);
-const FOPI = fr(1.27323954473516);
-const S0 = fr(-1.9515295891e-4), S1 = fr(8.3321608736e-3), S2 = fr(-1.6666654611e-1);
-const C0 = fr(2.443315711809948e-5), C1 = fr(-1.388731625493765e-3), C2 = fr(4.166664568298827e-2);
 const TWO_PI_F = fr(2 * Math.PI);
 
 const fbuf = new Float32Array(1);

@@ -10,6 +10,7 @@
  */
 import { LINALG_WASM_BASE64 } from '../wasm/linalg-wasm.js';
 import { Aborted } from '../errors.js';
+import { decodeBase64 } from '../wasm/engine.js';
 
 /** Minimal typing of the WebAssembly JS API (the project compiles without the DOM lib). */
 interface WasmApi {
@@ -35,13 +36,6 @@ const PAGE = 65536;
 
 let module: object | null | undefined;
 let instance: LinalgExports | null = null;
-
-function decodeBase64(s: string): Uint8Array {
-  const bin = atob(s);
-  const out = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
-  return out;
-}
 
 function wasmApi(): WasmApi | undefined {
   return (globalThis as { WebAssembly?: WasmApi }).WebAssembly;

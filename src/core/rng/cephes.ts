@@ -6,11 +6,11 @@
 import { fma32 } from './fma.js';
 
 const fr = Math.fround;
-const SQRTHF = fr(0.707106781186547524);
-const P0 = fr(7.0376836292e-2), P1 = fr(-1.1514610310e-1), P2 = fr(1.1676998740e-1);
-const P3 = fr(-1.2420140846e-1), P4 = fr(1.4249322787e-1), P5 = fr(-1.6668057665e-1);
-const P6 = fr(2.0000714765e-1), P7 = fr(-2.4999993993e-1), P8 = fr(3.3333331174e-1);
-const Q1 = fr(-2.12194440e-4), Q2 = fr(0.693359375);
+export const SQRTHF = fr(0.707106781186547524);
+export const P0 = fr(7.0376836292e-2), P1 = fr(-1.1514610310e-1), P2 = fr(1.1676998740e-1);
+export const P3 = fr(-1.2420140846e-1), P4 = fr(1.4249322787e-1), P5 = fr(-1.6668057665e-1);
+export const P6 = fr(2.0000714765e-1), P7 = fr(-2.4999993993e-1), P8 = fr(3.3333331174e-1);
+export const Q1 = fr(-2.12194440e-4), Q2 = fr(0.693359375);
 
 const buf = new Float32Array(1);
 const bits = new Int32Array(buf.buffer);
@@ -40,10 +40,10 @@ export function log256(x: number): number {
   return fma32(e, Q2, r);
 }
 
-const DP1 = fr(-0.78515625), DP2 = fr(-2.4187564849853515625e-4), DP3 = fr(-3.77489497744594108e-8);
-const FOPI = fr(1.27323954473516);
-const S0 = fr(-1.9515295891e-4), S1 = fr(8.3321608736e-3), S2 = fr(-1.6666654611e-1);
-const C0 = fr(2.443315711809948e-5), C1 = fr(-1.388731625493765e-3), C2 = fr(4.166664568298827e-2);
+export const DP1 = fr(-0.78515625), DP2 = fr(-2.4187564849853515625e-4), DP3 = fr(-3.77489497744594108e-8);
+export const FOPI = fr(1.27323954473516);
+export const S0 = fr(-1.9515295891e-4), S1 = fr(8.3321608736e-3), S2 = fr(-1.6666654611e-1);
+export const C0 = fr(2.443315711809948e-5), C1 = fr(-1.388731625493765e-3), C2 = fr(4.166664568298827e-2);
 
 /** sincos256_ps; writes sin into out[0] and cos into out[1]. x ≥ 0 here (θ in [0, 2π)). */
 export function sincos256(x: number, out: Float64Array): void {

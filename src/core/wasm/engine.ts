@@ -51,7 +51,8 @@ export const BUF_OFFSET = 4096;
 /** Elements per bulk call: 32 KiB of output, a multiple of 16 (normal blocks) and of 4 (lanes). */
 export const CHUNK = 8192;
 
-function decodeBase64(s: string): Uint8Array {
+/** The bytes of a generated *-wasm.ts module (base64). */
+export function decodeBase64(s: string): Uint8Array {
   const bin = atob(s);
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
