@@ -5,17 +5,12 @@
 import { type Plan, type NamedTensor, runPlan } from '../core/program.js';
 import { type Dtype, type FloatDtype, type TensorData, BYTES, castTensor, tensorBytes } from '../core/dtype.js';
 import { TorchError, ProgramError, Aborted } from '../core/errors.js';
-import { encodeRaw, encodeNpy, encodeSafetensors, encodeNpz, encodeTensorJson, encodeProgramJson, encodeJsonRowsInto } from '../core/encode/index.js';
+import { encodeRaw, encodeNpy, encodeSafetensors, encodeNpz, encodeTensorJson, encodeProgramJson, encodeJsonRowsInto, type TensorJsonMeta } from '../core/encode/index.js';
 
 export type JobFormat = 'json' | 'raw' | 'npy' | 'safetensors' | 'npz';
 
-export interface JsonMeta {
-  scheme: string;
-  shape: number[];
-  dtype: string;
-  seed: string;
-  generator: string;
-  params: Record<string, unknown>;
+/** The json envelope plus the names of the params PyTorch takes as floats. */
+export interface JsonMeta extends TensorJsonMeta {
   floatParams: string[];
 }
 
