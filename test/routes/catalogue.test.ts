@@ -1,6 +1,7 @@
 // Schemes, gains, health/readiness, metrics, unknown routes and methods.
 import t from 'tap';
-import { makeApp } from '../helpers/app.js';
+const tap = t;
+import { makeApp, sharedApp } from '../helpers/app.js';
 import { readFileSync } from 'node:fs';
 import { SHARED_DIR } from '../helpers/shared.js';
 
@@ -22,7 +23,7 @@ t.test('GET /v1/schemes lists every scheme with parity and the limits', async (t
 });
 
 t.test('GET /v1/gain matches calculate_gain for every row of gains.json', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const g = JSON.parse(readFileSync(`${SHARED_DIR}/fixtures/torch/gains.json`, 'utf8'));
   for (const row of g.gains) {
     const q = row.param === null ? '' : `?param=${row.param}`;
@@ -61,7 +62,7 @@ t.test('health, readiness, metrics', async (t) => {
 });
 
 t.test('unknown routes 404 with the list; wrong methods 405 with Allow; long URLs 414', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const nf = await app.inject({ url: '/v2/nothing' });
   t.equal(nf.statusCode, 404);
   t.equal(nf.headers['content-type'], 'application/problem+json');

@@ -1,16 +1,17 @@
 // /v1/models and /v1/models/{name} over app.inject (real workers), and the rules form of
 // POST /v1/programs against fixtures produced by real torch (test/fixtures/models).
 import t from 'tap';
+const tap = t;
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { makeApp } from '../helpers/app.js';
+import { makeApp, sharedApp } from '../helpers/app.js';
 import { parseSafetensors } from '../helpers/safetensors.js';
 import { loadCases, layoutHash } from '../core/presets/_hashes.js';
 
 const sha = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
 
 t.test('GET /v1/models lists the 25 presets with counts', async (t) => {
-  const app = await makeApp(t, { WORKERS: '1' });
+  const app = await sharedApp(tap, { WORKERS: '1' });
   const r = await app.inject({ url: '/v1/models' });
   t.equal(r.statusCode, 200);
   const models = r.json().models;
@@ -23,7 +24,7 @@ t.test('GET /v1/models lists the 25 presets with counts', async (t) => {
 });
 
 t.test('resnet18 preset = torch state_dict (hashes from real torch), safetensors + Range', async (t) => {
-  const app = await makeApp(t, { WORKERS: '1' });
+  const app = await sharedApp(tap, { WORKERS: '1' });
   const c = loadCases('default_hashes.json').find((x) => x.model === 'resnet18' && Object.keys(x.options).length === 0)!;
   const r = await app.inject({ url: `/v1/models/resnet18?seed=${c.seed}` });
   t.equal(r.statusCode, 200);
@@ -80,7 +81,7 @@ t.test('options, dtype cast, formats and errors', async (t) => {
 
 for (const file of ['rules_cnn.json', 'rules_transformer.json']) {
   t.test(`rules form over HTTP equals model.apply(init_fn) in torch (${file})`, async (t) => {
-    const app = await makeApp(t, { WORKERS: '1' });
+    const app = await sharedApp(tap, { WORKERS: '1' });
     const fx = JSON.parse(readFileSync(new URL(`../fixtures/models/${file}`, import.meta.url), 'utf8'));
     for (const res of fx.results) {
       const body = { ...fx.request, seed: res.seed, state_dict: fx.state_dict.map((e: { name: string }) => ({ name: e.name })) };
@@ -98,7 +99,7 @@ for (const file of ['rules_cnn.json', 'rules_transformer.json']) {
 }
 
 t.test('rules errors name the tensor or the rule', async (t) => {
-  const app = await makeApp(t, { WORKERS: '1' });
+  const app = await sharedApp(tap, { WORKERS: '1' });
   const post = (payload: object) => app.inject({ method: 'POST', url: '/v1/programs', payload });
   const none = await post({ tensors: [{ name: 'a.weight', shape: [2, 2] }, { name: 'b.bias', shape: [2] }], rules: [{ match: '*.weight', scheme: 'ones' }] });
   t.equal(none.statusCode, 400);

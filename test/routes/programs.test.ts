@@ -1,7 +1,8 @@
 // POST /v1/programs: steps form, outputs in state_dict order, re-initialisation, views,
 // data/copy/int64, formats and the errors naming the step.
 import t from 'tap';
-import { makeApp } from '../helpers/app.js';
+const tap = t;
+import { makeApp, sharedApp } from '../helpers/app.js';
 import { parseSafetensors } from '../helpers/safetensors.js';
 import { planProgram, runPlan } from '../../src/core/program.js';
 import { tensorBytes } from '../../src/core/dtype.js';
@@ -19,7 +20,7 @@ const steps = [
 ];
 
 t.test('safetensors in first-appearance order, equal to the core', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const res = await app.inject({ method: 'POST', url: '/v1/programs', payload: { seed: 3, steps } });
   t.equal(res.statusCode, 200);
   t.equal(res.headers['content-type'], 'application/vnd.safetensors');
@@ -37,7 +38,7 @@ t.test('safetensors in first-appearance order, equal to the core', async (t) => 
 });
 
 t.test('state_dict picks and orders the outputs; scratch steps still draw', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const a = await app.inject({ method: 'POST', url: '/v1/programs?format=json', payload: { seed: 1, steps: [{ name: 'scratch', shape: [10], scheme: 'uniform' }, { name: 'w', shape: [3], scheme: 'uniform' }], state_dict: [{ name: 'w' }] } });
   t.equal(a.statusCode, 200);
   t.same(Object.keys(a.json()), ['w']);
@@ -46,7 +47,7 @@ t.test('state_dict picks and orders the outputs; scratch steps still draw', asyn
 });
 
 t.test('npz and json formats; raw/npy refused', async (t) => {
-  const app = await makeApp(t);
+  const app = await sharedApp(tap);
   const z = await app.inject({ method: 'POST', url: '/v1/programs', headers: { accept: 'application/zip' }, payload: { seed: 3, steps } });
   t.equal(z.statusCode, 200);
   t.equal(z.headers['content-type'], 'application/zip');
