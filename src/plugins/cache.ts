@@ -11,7 +11,13 @@ import { SlabPool, type Slab } from '../service/slabs.js';
 /** A response body; slab-backed bodies go back to the slab pool when the cache drops them. */
 export interface CachedBody {
   bytes: Uint8Array;
+  /** a body sent as several views (of `slab`) rather than one: `bytes` is then empty */
+  parts?: Uint8Array[];
   slab?: Slab;
+}
+
+export function bodyLength(b: CachedBody): number {
+  return b.parts ? b.parts.reduce((s, p) => s + p.byteLength, 0) : b.bytes.byteLength;
 }
 
 interface Flight {
@@ -45,22 +51,23 @@ export class TensorCache {
   }
 
   set(key: string, body: CachedBody): void {
-    if (body.bytes.byteLength > this.maxEntry || this.maxBytes === 0) {
+    const len = bodyLength(body);
+    if (len > this.maxEntry || this.maxBytes === 0) {
       body.slab?.evict();
       return;
     }
     const old = this.lru.get(key);
     if (old) {
-      this.bytes -= old.bytes.byteLength;
+      this.bytes -= bodyLength(old);
       this.lru.delete(key);
       if (old.slab !== body.slab) old.slab?.evict();
     }
     this.lru.set(key, body);
-    this.bytes += body.bytes.byteLength;
+    this.bytes += len;
     for (const [k, v] of this.lru) {
       if (this.bytes <= this.maxBytes) break;
       this.lru.delete(k);
-      this.bytes -= v.bytes.byteLength;
+      this.bytes -= bodyLength(v);
       v.slab?.evict();
     }
   }

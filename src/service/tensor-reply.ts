@@ -13,7 +13,7 @@ import { Cancelled, runInline } from '../plugins/pool.js';
 import type { Job } from '../worker/job.js';
 import { EtagMemo } from './etag-memo.js';
 import type { BodyLayout } from './slabs.js';
-import type { CachedBody } from '../plugins/cache.js';
+import { bodyLength, type CachedBody } from '../plugins/cache.js';
 import { jsonRowsBound } from '../core/encode/index.js';
 import type { Dtype } from '../core/dtype.js';
 
@@ -103,14 +103,20 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
     return { bytes: inline ? runInline(t.job, sig) : await app.pool.run(t.job, sig) };
   }, signal);
   app.metrics?.cache.inc({ result: hit ? 'hit' : shared ? 'shared' : 'miss' });
-  const body = cached.bytes;
-  if (!hit && !shared) app.metrics?.generatedBytes.inc(labels, body.byteLength);
+  if (!hit && !shared) app.metrics?.generatedBytes.inc(labels, bodyLength(cached));
   if (cached.slab) {
     const slab = cached.slab;
     slab.pin();
     reply.raw.once('close', () => slab.unpin());
   }
 
+  if (cached.parts) {
+    // a json body in several views of one slab (parallel json): stream them, no copy
+    reply.header('content-length', String(bodyLength(cached)));
+    if (request.method === 'HEAD') return reply.send();
+    return reply.send(Readable.from(cached.parts.map((p) => Buffer.from(p.buffer, p.byteOffset, p.byteLength)), { objectMode: false }));
+  }
+  const body = cached.bytes;
   let buf = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   if (binary) {
     const range = parseRange(request.headers.range, buf.byteLength);
@@ -144,15 +150,18 @@ function requestSignal(app: FastifyInstance, request: FastifyRequest, reply: Fas
 }
 
 /**
- * JSON of a big tensor on every worker at once: one task generates the raw tensor into a shared
- * slab, then each worker writes the text of a band of rows straight into its own region of the
- * (reused, shared) response body; the bands are then closed up in place. Formatting shortest
- * round-trip digits costs ~30× generating the values, and this path allocates nothing per request.
+ * JSON of a big tensor on every worker at once: each worker writes the text of a band of rows
+ * straight into its own region of a reused shared body (each region reserves one byte in front
+ * for the joining comma), and the response is sent as those views — no copy, no allocation.
+ * Formatting shortest round-trip digits costs ~30× generating the values, so for cheap schemes
+ * each worker generates the tensor itself (no extra round trip); others generate it once into
+ * a shared slab first.
  */
 async function parallelJson(app: FastifyInstance, t: TensorReply, j: NonNullable<TensorReply['jsonSplit']>, sig: AbortSignal): Promise<CachedBody> {
-  const data = app.slabs.acquire(j.bytes);
+  const cheap = CHEAP_SCHEMES.has(t.scheme ?? '');
+  const data = cheap ? null : app.slabs.acquire(j.bytes);
   try {
-    await app.pool.run({ ...t.job, format: 'raw', json: undefined, placement: { sab: data.sab, offsets: { weight: 0 } } }, sig);
+    if (data) await app.pool.run({ ...t.job, format: 'raw', json: undefined, placement: { sab: data.sab, offsets: { weight: 0 } } }, sig);
     const rows = j.shape[0];
     const parts = Math.min(app.config.workers, rows);
     const bands = Array.from({ length: parts }, (_, k) => [Math.floor((rows * k) / parts), Math.floor((rows * (k + 1)) / parts)] as const);
@@ -162,28 +171,34 @@ async function parallelJson(app: FastifyInstance, t: TensorReply, j: NonNullable
     let at = head.length;
     for (const b of bounds) {
       starts.push(at);
-      at += b;
+      at += b + 3; // + room for the joining comma in front of the next band, or the closing "]}"
     }
-    const out = app.slabs.acquire(at + 2);
+    const out = app.slabs.acquire(at);
     try {
       const body = new Uint8Array(out.sab);
       body.set(head, 0);
-      const lens = await Promise.all(bands.map(([start, end], k) => app.pool.runSlice({ sab: data.sab, dtype: j.dtype, shape: j.shape, start, end, out: { sab: out.sab, offset: starts[k], length: bounds[k] } }, sig)));
-      let pos = head.length + lens[0];
-      for (let k = 1; k < lens.length; k++) {
-        body[pos++] = 0x2c; // ,
-        body.copyWithin(pos, starts[k], starts[k] + lens[k]);
-        pos += lens[k];
+      const source = data ? { sab: data.sab } : { plan: t.job.plan };
+      const lens = await Promise.all(bands.map(([start, end], k) => app.pool.runSlice({ ...source, dtype: j.dtype, shape: j.shape, start, end, out: { sab: out.sab, offset: starts[k], length: bounds[k] } }, sig)));
+      const views: Uint8Array[] = [];
+      for (let k = 0; k < lens.length; k++) {
+        const from = k === 0 ? 0 : starts[k] - 1;
+        if (k > 0) body[from] = 0x2c; // ,
+        let end = starts[k] + lens[k];
+        if (k === lens.length - 1) {
+          body[end++] = 0x5d; // ]
+          body[end++] = 0x7d; // }
+        }
+        views.push(new Uint8Array(out.sab, from, end - from));
       }
-      body[pos++] = 0x5d; // ]
-      body[pos++] = 0x7d; // }
-      out.length = pos;
-      return { bytes: out.body(), slab: out };
+      return { bytes: new Uint8Array(0), parts: views, slab: out };
     } catch (e) {
       out.evict();
       throw e;
     }
   } finally {
-    data.evict();
+    data?.evict();
   }
 }
+
+/** Schemes cheap enough (a few ms per 1M elements) that each json slice worker regenerates them. */
+const CHEAP_SCHEMES = new Set(['uniform', 'normal', 'constant', 'ones', 'zeros', 'eye', 'dirac', 'xavier_uniform', 'xavier_normal', 'kaiming_uniform', 'kaiming_normal']);

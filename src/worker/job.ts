@@ -86,7 +86,9 @@ function encode(job: Job, tensors: NamedTensor[]): Uint8Array {
 
 /** Encode rows [start, end) of a tensor that lives in shared memory as JSON text (parallel json). */
 export interface SliceJob {
-  sab: SharedArrayBuffer;
+  /** the tensor: in shared memory, or a (cheap) plan each slice worker runs itself */
+  sab?: SharedArrayBuffer;
+  plan?: Plan;
   dtype: Dtype;
   shape: number[];
   start: number;
@@ -98,6 +100,6 @@ export interface SliceJob {
 export function runSliceJob(j: SliceJob): number {
   let n = 1;
   for (const d of j.shape) n *= d;
-  const data = viewAt(j.sab, 0, j.dtype, n)!;
+  const data = j.plan ? runPlan(j.plan)[0].data : viewAt(j.sab!, 0, j.dtype, n)!;
   return encodeJsonRowsInto({ dtype: j.dtype, shape: j.shape, data }, j.start, j.end, new Uint8Array(j.out.sab, j.out.offset, j.out.length));
 }
