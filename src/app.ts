@@ -7,7 +7,6 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from './config.js';
 import { problemBody } from './errors.js';
-import { parseQueryString } from './http/query.js';
 import { planProgram } from './core/program.js';
 import { EtagMemo } from './service/etag-memo.js';
 import { etagMatches, notModified } from './service/tensor-reply.js';
@@ -44,7 +43,7 @@ export async function buildApp(config: Config, opts: { logger?: FastifyServerOpt
     logger: opts.logger ?? false,
     pluginTimeout: 120_000, // the pool warms up every worker thread in onReady
     bodyLimit: config.limits.bodyBytes,
-    routerOptions: { querystringParser: parseQueryString, maxParamLength: 1024 },
+    routerOptions: { maxParamLength: 1024 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
     requestIdHeader: 'x-request-id',
     return503OnClosing: true,
@@ -73,9 +72,9 @@ export async function buildApp(config: Config, opts: { logger?: FastifyServerOpt
     if (inm && (request.method === 'GET' || request.method === 'HEAD')) {
       const m = app.etagMemo.get(EtagMemo.key(request.url, request.headers.accept));
       if (m && etagMatches(inm, m.etag)) {
-        request.tensorLabels = { scheme: m.labels.scheme, format: m.labels.format };
-        app.metrics.notModified.inc(m.labels);
-        return notModified(reply, m.etag, m.headers);
+        request.tensorLabels = m.labels;
+        m.counter?.inc();
+        return notModified(reply, m.etag);
       }
     }
   });

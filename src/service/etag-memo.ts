@@ -3,7 +3,12 @@
  * response is a pure function of the URL and Accept, so a repeated conditional request is
  * answered 304 in the onRequest hook, before validation and canonicalisation run again.
  */
-export interface MemoEntry { etag: string; headers: Record<string, string>; labels: { route: string; scheme: string; format: string } }
+export interface MemoEntry {
+  etag: string;
+  labels: { route: string; scheme: string; format: string };
+  /** the 304 counter bound to these labels (no label hashing per request) */
+  counter?: { inc(): void };
+}
 
 export class EtagMemo {
   private readonly map = new Map<string, MemoEntry>();

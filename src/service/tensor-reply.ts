@@ -50,12 +50,15 @@ export function etagMatches(header: string | undefined, etag: string): boolean {
   return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
 }
 
-/** Headers every 304 carries (RFC 9110 §15.4.5: those a 200 would have sent). */
-export function notModified(reply: FastifyReply, etag: string, headers: Record<string, string>): FastifyReply {
+/**
+ * A 304 carries the validator and caching fields a 200 would have (ETag, Cache-Control, Vary)
+ * and no representation metadata (RFC 9110 §15.4.5): the X-Tensor-* and Content-Disposition
+ * fields describe a body that is not sent.
+ */
+export function notModified(reply: FastifyReply, etag: string): FastifyReply {
   reply.header('etag', etag);
   reply.header('cache-control', IMMUTABLE);
   reply.header('vary', 'Accept');
-  for (const [k, v] of Object.entries(headers)) if (k !== 'content-type' && k !== 'accept-ranges') reply.header(k, v);
   return reply.code(304).send();
 }
 
@@ -69,13 +72,13 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   reply.header('accept-ranges', binary ? 'bytes' : 'none');
   const labels = { route: t.route, scheme: t.scheme ?? '', format: t.format };
   if (request.method === 'GET' || request.method === 'HEAD') {
-    app.etagMemo.set(EtagMemo.key(request.url, request.headers.accept), { etag: t.etag, headers: { ...t.headers, 'content-type': MEDIA_TYPES[t.format], 'accept-ranges': binary ? 'bytes' : 'none' }, labels });
+    app.etagMemo.set(EtagMemo.key(request.url, request.headers.accept), { etag: t.etag, labels, counter: app.metrics?.notModified.labels(labels.route, labels.scheme, labels.format) });
   }
 
   if (etagMatches(request.headers['if-none-match'], t.etag)) {
     app.metrics?.notModified.inc(labels);
-    reply.removeHeader('content-type');
-    return reply.code(304).send();
+    for (const h of [...Object.keys(t.headers), 'content-type', 'accept-ranges']) reply.removeHeader(h);
+    return notModified(reply, t.etag);
   }
   if (request.method === 'HEAD' && t.length !== undefined) {
     reply.header('content-length', String(t.length));
