@@ -97,9 +97,22 @@ export interface SliceJob {
   out: { sab: SharedArrayBuffer; offset: number; length: number };
 }
 
+/** A slice worker's own copy of a cheap tensor lives here between requests (no fresh pages). */
+let sliceScratch = new ArrayBuffer(0);
+
+function scratchView(dtype: Dtype, n: number): TensorData {
+  if (sliceScratch.byteLength < n * 8) sliceScratch = new ArrayBuffer(n * 8);
+  switch (dtype) {
+    case 'float32': return new Float32Array(sliceScratch, 0, n);
+    case 'float64': return new Float64Array(sliceScratch, 0, n);
+    case 'int64': return new BigInt64Array(sliceScratch, 0, n);
+    default: return new Uint16Array(sliceScratch, 0, n);
+  }
+}
+
 export function runSliceJob(j: SliceJob): number {
   let n = 1;
   for (const d of j.shape) n *= d;
-  const data = j.plan ? runPlan(j.plan)[0].data : viewAt(j.sab!, 0, j.dtype, n)!;
+  const data = j.plan ? runPlan(j.plan, { place: (_name, dtype, m) => scratchView(dtype, m) })[0].data : viewAt(j.sab!, 0, j.dtype, n)!;
   return encodeJsonRowsInto({ dtype: j.dtype, shape: j.shape, data }, j.start, j.end, new Uint8Array(j.out.sab, j.out.offset, j.out.length));
 }
