@@ -78,8 +78,7 @@ export class WorkPool {
         this.cancelled++; // dropped from the queue (or its thread ended) before it ran to an answer
         throw signal.reason;
       }
-      this.log.error({ err }, 'worker failed');
-      throw new HttpProblem('internal', 'the worker handling this request failed; nothing was cached, retry the request');
+      throw this.workerFailed(err);
     } finally {
       signal.removeEventListener('abort', onAbort);
     }
@@ -100,9 +99,14 @@ export class WorkPool {
       return (await this.piscina.run({ slice, flags: new SharedArrayBuffer(8) } satisfies WorkerTask, { signal })) as number;
     } catch (err) {
       if (signal.aborted) throw signal.reason;
-      this.log.error({ err }, 'worker failed');
-      throw new HttpProblem('internal', 'the worker handling this request failed; nothing was cached, retry the request');
+      throw this.workerFailed(err);
     }
+  }
+
+  /** A thread died or threw: the cause goes to the log, the client gets a generic 500. */
+  private workerFailed(err: unknown): HttpProblem {
+    this.log.error({ err }, 'worker failed');
+    return new HttpProblem('internal', 'the worker handling this request failed; nothing was cached, retry the request');
   }
 
   async close(): Promise<void> {

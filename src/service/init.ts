@@ -60,6 +60,8 @@ export function buildInit(app: FastifyInstance, input: InitInput, route: string)
   const metadata = { scheme: input.scheme, seed, generator: input.generator };
   const dims = input.shape.length ? input.shape.join('x') : 'scalar';
   const floatParams = def.params.filter((p) => p.type === 'float' || (p.type === 'float_or_bool' && typeof r.params[p.name] === 'number')).map((p) => p.name);
+  const entries = [{ name: 'weight', dtype: input.dtype, shape: input.shape }];
+  const layout = bodyLayout(format, entries, metadata); // header + offsets; its total is the length
   const json = { scheme: input.scheme, shape: input.shape, dtype: input.dtype, seed, generator: input.generator, params: r.params, floatParams };
   const split = format === 'json' && n >= JSON_SPLIT_MIN && input.shape.length >= 1 && input.shape[0] >= 2;
   return {
@@ -69,8 +71,8 @@ export function buildInit(app: FastifyInstance, input: InitInput, route: string)
     jsonSplit: split ? { prefix: tensorJsonPrefix(json, new Set(floatParams)), dtype: input.dtype, shape: input.shape, bytes: n * BYTES[input.dtype] } : undefined,
     scheme: input.scheme,
     elements: n,
-    length: encodedLength(format, [{ name: 'weight', dtype: input.dtype, shape: input.shape }], metadata),
-    layout: () => bodyLayout(format, [{ name: 'weight', dtype: input.dtype, shape: input.shape }], metadata),
+    length: layout ? layout.total : encodedLength(format, entries),
+    layout,
     headers: {
       'x-tensor-shape': shapeHeader(input.shape),
       'x-tensor-dtype': input.dtype,

@@ -61,6 +61,7 @@ export function buildPlanReply(app: FastifyInstance, p: PlanReplyInput): TensorR
   else if (p.format === 'json') checkProgramLimit(app.config, 'json', total);
   const seed = p.seed.toString();
   const etag = etagFor(p.canonical, p.format);
+  const layout = bodyLayout(p.format, outputs, p.metadata); // header + offsets; its total is the length
   const dtypes = [...new Set(outputs.map((o) => o.dtype))];
   return {
     etag,
@@ -68,8 +69,9 @@ export function buildPlanReply(app: FastifyInstance, p: PlanReplyInput): TensorR
     route: p.route,
     scheme: p.label,
     elements: p.plan.steps.reduce((s, st) => s + numel(st.view?.shape ?? st.shape), 0),
-    length: encodedLength(p.format, outputs, p.metadata),
-    layout: p.castTo ? undefined : () => bodyLayout(p.format, outputs, p.metadata),
+    length: layout ? layout.total : encodedLength(p.format, outputs),
+    // cast tensors are encoded after generation, so they are not written in place
+    layout: p.castTo ? undefined : layout,
     headers: {
       'x-tensor-shape': outputs.length === 1 ? outputs[0].shape.join(',') : '',
       'x-tensor-dtype': dtypes.join(','),

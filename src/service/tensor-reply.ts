@@ -37,8 +37,8 @@ export interface TensorReply {
   length?: number;
   /** route label for metrics */
   route: string;
-  /** header + tensor offsets for a zero-copy body (raw/npy/safetensors), computed on demand */
-  layout?: () => BodyLayout | null;
+  /** header + tensor offsets for a zero-copy body (raw/npy/safetensors); null for other formats */
+  layout?: BodyLayout | null;
   /** a big single-tensor json body: generated once, then encoded by every worker in slices */
   jsonSplit?: { prefix: string; dtype: Dtype; shape: number[]; bytes: number };
   scheme?: string;
@@ -89,7 +89,7 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   const { body: cached, hit, shared } = await app.tensorCache.getOrCompute(t.etag, async (sig) => {
     const inline = t.elements <= app.config.inlineElements;
     if (!inline) app.pool.admit();
-    const layout = !inline && t.length !== undefined && t.length >= SLAB_MIN ? t.layout?.() : null;
+    const layout = !inline && t.length !== undefined && t.length >= SLAB_MIN ? t.layout : null;
     if (t.jsonSplit && app.config.workers >= 2) return parallelJson(app, t, t.jsonSplit, sig);
     if (layout) {
       // zero-copy: the worker writes the tensors into a reused shared body behind our header

@@ -9,18 +9,8 @@ import { householderQR, householderQRReference, householderQRWith } from '../../
 import { qrWasmAvailable, NB } from '../../src/core/linalg/qr-wasm.js';
 import { initTensor } from '../../src/core/program.js';
 import { Aborted } from '../../src/core/errors.js';
+import { prng } from '../helpers/prng.js';
 
-/** mulberry32: a small deterministic PRNG for the test's matrices. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A column-major m×n matrix of standard normal entries (Box–Muller). */
 function gaussian(m: number, n: number, seed: number): Float64Array {

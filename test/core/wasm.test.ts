@@ -10,18 +10,8 @@ import { block32 } from '../../src/core/kernels/normal32.js';
 import { allocate, fround, type FloatDtype, type TensorData } from '../../src/core/dtype.js';
 import { WASM_ENGINE, uniformF32Wasm, normalF32Wasm, uniformSumsExact } from '../../src/core/wasm/kernels.js';
 import { BUF_OFFSET, CHUNK, type Engine } from '../../src/core/wasm/engine.js';
+import { prng } from '../helpers/prng.js';
 
-/** mulberry32: a small deterministic PRNG for the test's choices. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const bytes = (a: ArrayBufferView) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
 const sameBytes = (a: ArrayBufferView, b: ArrayBufferView) => bytes(a).equals(bytes(b));
