@@ -2,6 +2,7 @@
  * The application as a plugin tree: infrastructure (problems, metrics, cache, pool, OpenAPI),
  * then one encapsulated plugin per resource. Never listens: server.ts does, tests inject.
  */
+import './v8-flags.js'; // first: before any WebAssembly is compiled
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import http from 'node:http';
 import type { Socket } from 'node:net';

@@ -1,4 +1,5 @@
 /** env → config → app → graceful close → listen. Nothing else. */
+import './v8-flags.js'; // first: before any WebAssembly is compiled
 import closeWithGrace from 'close-with-grace';
 import { loadConfig, ConfigError } from './config.js';
 import { buildApp } from './app.js';

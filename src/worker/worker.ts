@@ -5,15 +5,17 @@
  * Success returns the encoded bytes as a transferred ArrayBuffer (piscina moves top-level
  * values only); failures return a plain JobResult object (custom errors don't cross threads).
  */
+import '../v8-flags.js'; // first: before any WebAssembly is compiled
 import { move } from 'piscina';
-import { runJob, runSliceJob, type Job, type SliceJob } from './job.js';
+import { runJob, runSliceJob, runTransformJob, type Job, type SliceJob, type TransformJob } from './job.js';
 
-export interface WorkerTask { job?: Job; slice?: SliceJob; flags: SharedArrayBuffer }
+export interface WorkerTask { job?: Job; slice?: SliceJob; transform?: TransformJob; flags: SharedArrayBuffer }
 
 export default function run(task: WorkerTask) {
   const flags = new Int32Array(task.flags);
   Atomics.store(flags, 1, 1);
   if (task.slice) return runSliceJob(task.slice);
+  if (task.transform) return runTransformJob(task.transform, () => Atomics.load(flags, 0) !== 0);
   const res = runJob(task.job!, () => Atomics.load(flags, 0) !== 0);
   if (!res.ok || 'placed' in res) return res;
   return moveBytes(res.body);

@@ -9,7 +9,7 @@ import { normalKernel, normalKernelJs } from '../../src/core/kernels/normal.js';
 import { block32 } from '../../src/core/kernels/normal32.js';
 import { allocate, fround, type FloatDtype, type TensorData } from '../../src/core/dtype.js';
 import { WASM_ENGINE, uniformF32Wasm, normalF32Wasm, uniformSumsExact } from '../../src/core/wasm/kernels.js';
-import { BUF_OFFSET, CHUNK, type Engine } from '../../src/core/wasm/engine.js';
+import { BUF_OFFSET, CHUNK, FUSED_SWITCH, type Engine } from '../../src/core/wasm/engine.js';
 import { prng } from '../helpers/prng.js';
 
 
@@ -81,7 +81,11 @@ function uniformRanges(rnd: () => number): Array<[number, number]> {
   return r;
 }
 
-t.test('float32 uniform_: engine equals the JS kernel, words and state included', async (t) => {
+// The float32 drivers run the fused transforms (src/core/wasm/fused.wat) where relaxed SIMD is on
+// (.taprc sets the flag) and the exact ones otherwise: both must equal the JS kernels.
+for (const fused of [true, false]) t.test(`float32 uniform_ (${fused ? 'fused' : 'exact'} transform): engine equals the JS kernel, words and state included`, async (t) => {
+  FUSED_SWITCH.on = fused;
+  t.teardown(() => { FUSED_SWITCH.on = true; });
   const rnd = prng(2);
   let bad = '';
   let cases = 0;
@@ -166,7 +170,9 @@ function normalParams(rnd: () => number): Array<[number, number]> {
   return r;
 }
 
-t.test('float32 normal_ (n ≥ 16 blocks, ragged tails): engine equals the JS kernel', async (t) => {
+for (const fused of [true, false]) t.test(`float32 normal_ (${fused ? 'fused' : 'exact'} transform; n ≥ 16 blocks, ragged tails): engine equals the JS kernel`, async (t) => {
+  FUSED_SWITCH.on = fused;
+  t.teardown(() => { FUSED_SWITCH.on = true; });
   const rnd = prng(4);
   let bad = '';
   let cases = 0;

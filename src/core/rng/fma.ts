@@ -15,12 +15,15 @@ export function fma32(a: number, b: number, c: number): number {
   const s = p + c;
   const r = Math.fround(s);
   if (r === s) return r;
-  const t = 2 * s - r; // the other binary32 neighbour iff s is a midpoint
+  // an overflow counts as ±2^128, the next binade's first value, so that the midpoint test
+  // below sees FLT_MAX as the other neighbour (2s − ∞ would pass as a "binary32" −∞)
+  const rr = r === Infinity ? 2 ** 128 : r === -Infinity ? -(2 ** 128) : r;
+  const t = 2 * s - rr; // the other binary32 neighbour iff s is a midpoint
   if (Math.fround(t) !== t) return r;
   const bb = s - p;
   const e = (p - (s - bb)) + (c - bb);
   if (e === 0) return r;
-  return e > 0 ? Math.max(r, t) : Math.min(r, t);
+  return Math.fround(e > 0 ? Math.max(rr, t) : Math.min(rr, t));
 }
 
 const f64 = new Float64Array(1);

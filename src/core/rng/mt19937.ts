@@ -26,7 +26,6 @@ const TEMPER_C = 0xefc60000 | 0;
 const WASM_MIN_WORDS = 128;
 
 const SKIP_BULK = 4096;
-const SKIP_SCRATCH = new Int32Array(1 << 15);
 
 export class TorchGenerator {
   readonly initialSeed: bigint;
@@ -144,11 +143,15 @@ export class TorchGenerator {
 
   /** Advance by n words without producing them (a step whose values are overwritten later). */
   skip(n: number): void {
-    // long skips: the WASM bulk path twists ~4× faster than the JS twist below
-    while (n >= SKIP_BULK) {
-      const m = Math.min(n, SKIP_SCRATCH.length);
-      this.fillU32(SKIP_SCRATCH, m);
-      n -= m;
+    // long skips: the WASM engine only twists (no tempering, no stores), ~10× faster than the
+    // JS twist below
+    const e = ENGINE;
+    if (e !== null && n >= SKIP_BULK) {
+      const total = n;
+      this.inEngine(e, (ex) => {
+        for (let done = 0; done < total; done += 2 ** 30) ex.skip_words(Math.min(2 ** 30, total - done)); // i32 counts
+      });
+      return;
     }
     while (n > 0) {
       if (this.left === 1) {

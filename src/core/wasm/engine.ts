@@ -9,6 +9,7 @@
  * generator object stays the single source of truth for the stream.
  */
 import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import { FUSED_WASM_BASE64 } from './fused-wasm.js';
 
 /** Minimal typing of the WebAssembly JS API (the project compiles without the DOM lib). */
 interface WasmApi {
@@ -29,10 +30,23 @@ export interface KernelExports {
   uniform_f32_words(dst: number, n: number, rs: number, f: number, exact: number): void;
   /** normal_f32 without drawing: transforms the n words already at dst. */
   normal_f32_words(dst: number, n: number, mean: number, std: number, exact: number): void;
+  /** Advance the stream by n words without producing them (twists only). */
+  skip_words(n: number): void;
+}
+
+/** fused.wat: the float32 transforms with a hardware FMA (same bits as the exact ones). */
+export interface FusedExports {
+  probe(): void;
+  /** uniform_f32_words with r = R, f = F (binary32 values). */
+  uniform_f32_words_fma(dst: number, n: number, r: number, f: number): void;
+  /** normal_f32_words with mean = M, std = S (binary32 values). */
+  normal_f32_words_fma(dst: number, n: number, mean: number, std: number): void;
 }
 
 export interface Engine {
   ex: KernelExports;
+  /** the FMA transforms, where relaxed SIMD validates and its madd is fused on this host */
+  fused: FusedExports | null;
   /** views of the whole memory (it never grows, so they stay attached) */
   i32: Int32Array;
   u32: Uint32Array;
@@ -67,8 +81,35 @@ function instantiate(): Engine | null {
   const ex = new wa.Instance(new wa.Module(bytes), {}).exports as unknown as KernelExports;
   const buf = ex.mem.buffer;
   if (buf.byteLength < BUF_OFFSET + 4 * (CHUNK + 16)) throw new Error('kernels.wat: memory too small');
-  return { ex, i32: new Int32Array(buf), u32: new Uint32Array(buf), f32: new Float32Array(buf) };
+  const f32 = new Float32Array(buf);
+  return { ex, fused: instantiateFused(wa, ex, f32), i32: new Int32Array(buf), u32: new Uint32Array(buf), f32 };
 }
+
+/**
+ * fused.wat over the kernels' memory, or null: where relaxed SIMD is off (Node 20 without
+ * --experimental-wasm-relaxed-simd, see src/v8-flags.ts) the module does not validate, and
+ * where relaxed_madd is not a single rounding on this host (no FMA unit) the probe shows it:
+ * (1 + 2^-23)(1 − 2^-23) − 1 is −2^-46 fused and 0 unfused. Either way the exact kernels run.
+ */
+function instantiateFused(wa: WasmApi, ex: KernelExports, f32: Float32Array): FusedExports | null {
+  const bytes = decodeBase64(FUSED_WASM_BASE64);
+  if (!wa.validate(bytes)) return null;
+  const fx = new wa.Instance(new wa.Module(bytes), { k: { mem: ex.mem } }).exports as unknown as FusedExports;
+  const saved = f32.slice(0, 16);
+  f32.fill(1 + 2 ** -23, 0, 4);
+  f32.fill(1 - 2 ** -23, 4, 8);
+  f32.fill(-1, 8, 12);
+  fx.probe();
+  const fused = f32.subarray(12, 16).every((v) => v === -(2 ** -46));
+  f32.set(saved, 0);
+  return fused ? fx : null;
+}
+
+/**
+ * Whether the drivers use the fused transforms when they exist (tests turn it off to run the
+ * exact kernels on the same inputs; both give the same bits).
+ */
+export const FUSED_SWITCH = { on: true };
 
 export const ENGINE: Engine | null = instantiate();
 

@@ -4,7 +4,7 @@
  * in the same state as the JS reference kernels (uniformKernelJs / normalFillJs), in chunks of
  * CHUNK elements computed in the engine's buffer and copied into the caller's array.
  */
-import { ENGINE, BUF_OFFSET, CHUNK, copyOut, type Engine } from './engine.js';
+import { ENGINE, BUF_OFFSET, CHUNK, FUSED_SWITCH, copyOut, type Engine, type KernelExports } from './engine.js';
 import type { TorchGenerator } from '../rng/mt19937.js';
 
 /** The engine, or null where WebAssembly SIMD128 is missing (the JS kernels are used then). */
@@ -51,10 +51,14 @@ export function uniformF32Wasm(gen: TorchGenerator, out: Float32Array, n: number
   const e = WASM_ENGINE!;
   const rs = R * 5.960464477539063e-8; // R·2^-24, exact
   const ex01 = exact ? 1 : 0;
+  const fx = FUSED_SWITCH.on ? e.fused : null;
   gen.inEngine(e, (ex) => {
     for (let base = 0; base < n; base += CHUNK) {
       const m = Math.min(CHUNK, n - base);
-      ex.uniform_f32(BUF_OFFSET, m, rs, F, ex01);
+      if (fx) {
+        ex.fill_words(BUF_OFFSET, m);
+        fx.uniform_f32_words_fma(BUF_OFFSET, m, R, F);
+      } else ex.uniform_f32(BUF_OFFSET, m, rs, F, ex01);
       copyOut(e.f32, out, base, m);
     }
   });
@@ -71,16 +75,55 @@ export function normalF32Wasm(gen: TorchGenerator, out: Float32Array, n: number,
   const e = WASM_ENGINE!;
   const ex01 = exact ? 1 : 0;
   const full = n - (n % 16);
+  const fx = FUSED_SWITCH.on ? e.fused : null;
+  const block = (ex: KernelExports, m: number): void => {
+    if (fx) {
+      ex.fill_words(BUF_OFFSET, m);
+      fx.normal_f32_words_fma(BUF_OFFSET, m, M, S);
+    } else ex.normal_f32(BUF_OFFSET, m, M, S, ex01);
+  };
   gen.inEngine(e, (ex) => {
     for (let base = 0; base < full; base += CHUNK) {
       const m = Math.min(CHUNK, full - base);
-      ex.normal_f32(BUF_OFFSET, m, M, S, ex01);
+      block(ex, m);
       copyOut(e.f32, out, base, m);
     }
     if (full !== n) {
       ex.fill_words(BUF_OFFSET, n - full);
-      ex.normal_f32(BUF_OFFSET, 16, M, S, ex01);
+      block(ex, 16);
       copyOut(e.f32, out, n - 16, 16);
     }
   });
+}
+
+/**
+ * The drawing half of normalF32Wasm (a deferred normal_fill, see src/core/deferred.ts): the
+ * words of the full blocks go into `words` (out's storage, as raw bits) untransformed; a ragged
+ * tail is drawn and transformed at once into `tail` (16 values for out[n−16, n), written after
+ * the full blocks are transformed). Consumes exactly the words normalF32Wasm does.
+ */
+export function drawNormalWordsF32(gen: TorchGenerator, words: Int32Array, n: number, M: number, S: number, tail: Float32Array): void {
+  const full = n - (n % 16);
+  gen.fillU32(words, full);
+  if (full !== n) {
+    gen.skip(n - full); // the tail's first draws, overwritten in torch
+    normalF32Wasm(gen, tail, 16, M, S); // 16 fresh words, one block
+  }
+}
+
+/**
+ * The transform half: out[from, to) (multiples of 16, whole blocks) hold raw words; transform
+ * them in place, chunk by chunk through the engine's buffer, as normalF32Wasm would have.
+ */
+export function transformNormalWordsF32(words: Int32Array, out: Float32Array, from: number, to: number, M: number, S: number): void {
+  const e = WASM_ENGINE!;
+  const fx = FUSED_SWITCH.on ? e.fused : null;
+  const b = BUF_OFFSET >> 2;
+  for (let at = from; at < to; at += CHUNK) {
+    const m = Math.min(CHUNK, to - at);
+    e.i32.set(words.subarray(at, at + m), b);
+    if (fx) fx.normal_f32_words_fma(BUF_OFFSET, m, M, S);
+    else e.ex.normal_f32_words(BUF_OFFSET, m, M, S, M === 0 || S === 0 ? 1 : 0);
+    out.set(e.f32.subarray(b, b + m), at);
+  }
 }

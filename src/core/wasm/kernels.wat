@@ -8,16 +8,29 @@
 ;;  * a JS `fr(a op b)` of two binary32 values (op one of + − × ÷ or a sqrt) uses the f32x4 op:
 ;;    53 ≥ 2·24 + 2, so rounding to binary64 first and then to binary32 is innocuous (Figueroa);
 ;;  * fma32 (src/core/rng/fma.ts) is done in f64x2 with its midpoint detection and TwoSum fix-up
-;;    ($fma2), or as a plain demote when the caller knows that every sum is exact in binary64.
+;;    ($fma2), or as a plain demote when the caller knows that every sum is exact in binary64. In
+;;    the midpoint tests a binary32 overflow (±∞) counts as ±2^128 (min/max clamps), so that
+;;    FLT_MAX is its other neighbour, as in fma32.
 ;;
 ;; Memory (fixed, never grows, so JS views stay valid):
 ;;   [0, 2496)     mt19937 state, 624 words (the generator's state while a bulk call runs)
 ;;   [2496, 2500)  word 624: a copy of the NEW state[0] during a twist (so 4-lane loads can wrap)
 ;;   [2512, 2524)  words 628–630: left, next (TorchGenerator's fields) and twisted (set to 1 by
 ;;                 every twist, so the caller knows to copy the state words back)
+;;   [2528, 2592)  the 4-lane constants of the twist and the tempering, stored by $constants at
+;;                 instantiation: V8 rebuilds a v128.const inside a loop from two general
+;;                 registers every iteration (3 instructions); a load is one
+;;   [3072, 4096)  the constants of fused.wat (which imports this memory)
 ;;   [4096, ...)   the output buffer (words, then float32 results, in place)
 (module
   (memory (export "mem") 5)
+
+  (func $constants
+    (v128.store (i32.const 2528) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+    (v128.store (i32.const 2544) (v128.const i32x4 0x9908b0df 0x9908b0df 0x9908b0df 0x9908b0df))
+    (v128.store (i32.const 2560) (v128.const i32x4 0x9d2c5680 0x9d2c5680 0x9d2c5680 0x9d2c5680))
+    (v128.store (i32.const 2576) (v128.const i32x4 0xefc60000 0xefc60000 0xefc60000 0xefc60000)))
+  (start $constants)
 
   ;; Regenerate the 624 state words (MT19937, N=624, M=397), 4 words per step.
   ;; Step kk (4 lanes kk..kk+3) reads state[kk..kk+4] before writing state[kk..kk+3]; the
@@ -31,24 +44,24 @@
       (local.set $b (v128.load offset=4 (local.get $p)))
       (local.set $y
         (v128.bitselect (v128.load (local.get $p)) (local.get $b)
-          (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))
+          (v128.load (i32.const 2528))))
       (v128.store (local.get $p)
         (v128.xor
           (v128.xor (v128.load offset=1588 (local.get $p)) (i32x4.shr_u (local.get $y) (i32.const 1)))
           (v128.and (i32x4.shr_s (i32x4.shl (local.get $b) (i32.const 31)) (i32.const 31))
-            (v128.const i32x4 0x9908b0df 0x9908b0df 0x9908b0df 0x9908b0df))))
+            (v128.load (i32.const 2544)))))
       (i32.store offset=2496 (i32.const 0) (i32.load (i32.const 0)))
       (br_if $phase1 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (i32.const 912))))
     (loop $phase2 ;; kk = 228, …, 620, partner at p − 4·227
       (local.set $b (v128.load offset=4 (local.get $p)))
       (local.set $y
         (v128.bitselect (v128.load (local.get $p)) (local.get $b)
-          (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000)))
+          (v128.load (i32.const 2528))))
       (v128.store (local.get $p)
         (v128.xor
           (v128.xor (v128.load (i32.sub (local.get $p) (i32.const 908))) (i32x4.shr_u (local.get $y) (i32.const 1)))
           (v128.and (i32x4.shr_s (i32x4.shl (local.get $b) (i32.const 31)) (i32.const 31))
-            (v128.const i32x4 0x9908b0df 0x9908b0df 0x9908b0df 0x9908b0df))))
+            (v128.load (i32.const 2544)))))
       (br_if $phase2 (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (i32.const 2496))))
     (i32.store (i32.const 2520) (i32.const 1)))
 
@@ -79,10 +92,10 @@
             (local.set $v (v128.xor (local.get $v) (i32x4.shr_u (local.get $v) (i32.const 11))))
             (local.set $v (v128.xor (local.get $v)
               (v128.and (i32x4.shl (local.get $v) (i32.const 7))
-                (v128.const i32x4 0x9d2c5680 0x9d2c5680 0x9d2c5680 0x9d2c5680))))
+                (v128.load (i32.const 2560)))))
             (local.set $v (v128.xor (local.get $v)
               (v128.and (i32x4.shl (local.get $v) (i32.const 15))
-                (v128.const i32x4 0xefc60000 0xefc60000 0xefc60000 0xefc60000))))
+                (v128.load (i32.const 2576)))))
             (local.set $v (v128.xor (local.get $v) (i32x4.shr_u (local.get $v) (i32.const 18))))
             (v128.store (local.get $dst) (local.get $v))
             (local.set $src (i32.add (local.get $src) (i32.const 16)))
@@ -107,6 +120,30 @@
     (i32.store (i32.const 2512) (local.get $left))
     (i32.store (i32.const 2516) (local.get $next)))
 
+  ;; Advance the stream by n words without producing them (TorchGenerator.skip): only the twists
+  ;; run (no tempering, no stores), the same final left/next/state as fill_words.
+  (func (export "skip_words") (param $n i32)
+    (local $take i32) (local $left i32) (local $next i32)
+    (local.set $left (i32.load (i32.const 2512)))
+    (local.set $next (i32.load (i32.const 2516)))
+    (block $done
+      (loop $outer
+        (br_if $done (i32.le_s (local.get $n) (i32.const 0)))
+        (if (i32.eq (local.get $left) (i32.const 1))
+          (then
+            (call $twist)
+            (local.set $left (i32.const 625))
+            (local.set $next (i32.const 0))))
+        (local.set $take (i32.sub (local.get $left) (i32.const 1)))
+        (if (i32.gt_s (local.get $take) (local.get $n))
+          (then (local.set $take (local.get $n))))
+        (local.set $next (i32.add (local.get $next) (local.get $take)))
+        (local.set $left (i32.sub (local.get $left) (local.get $take)))
+        (local.set $n (i32.sub (local.get $n) (local.get $take)))
+        (br $outer)))
+    (i32.store (i32.const 2512) (local.get $left))
+    (i32.store (i32.const 2516) (local.get $next)))
+
   ;; fma32 of src/core/rng/fma.ts on two lanes: p = a·b (exact in binary64), c; returns the
   ;; binary32 results in lanes 0–1. s = p + c; r = f32(s); if s ≠ r and t = 2s − r is a binary32
   ;; (s was a binary32 midpoint), the TwoSum error e picks max(r, t) (e > 0) or min(r, t) (e < 0).
@@ -115,7 +152,9 @@
     (local $bb v128) (local $e v128)
     (local.set $s (f64x2.add (local.get $p) (local.get $c)))
     (local.set $d (f32x4.demote_f64x2_zero (local.get $s)))
-    (local.set $r (f64x2.promote_low_f32x4 (local.get $d)))
+    ;; an overflow counts as ±2^128 (the next binade), so FLT_MAX is its other neighbour
+    (local.set $r (f64x2.min (f64x2.max (f64x2.promote_low_f32x4 (local.get $d))
+      (v128.const f64x2 -0x1p128 -0x1p128)) (v128.const f64x2 0x1p128 0x1p128)))
     (local.set $t (f64x2.sub (f64x2.add (local.get $s) (local.get $s)) (local.get $r)))
     (local.set $mid
       (v128.and
@@ -173,11 +212,11 @@
             ;; midpoints are common (e.g. mean 0.5), inexact ones rare: those lanes take $fma2.
             (local.set $ml (v128.and (f64x2.ne (local.get $sl) (f64x2.promote_low_f32x4 (local.get $dl)))
                       (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
-                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $sl) (local.get $sl)) (f64x2.promote_low_f32x4 (local.get $dl))))))
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $sl) (local.get $sl)) (f64x2.min (f64x2.max (f64x2.promote_low_f32x4 (local.get $dl)) (v128.const f64x2 -0x1p128 -0x1p128)) (v128.const f64x2 0x1p128 0x1p128))))))
                                 (local.get $t))))
             (local.set $mh (v128.and (f64x2.ne (local.get $sh) (f64x2.promote_low_f32x4 (local.get $dh)))
                       (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
-                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $sh) (local.get $sh)) (f64x2.promote_low_f32x4 (local.get $dh))))))
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $sh) (local.get $sh)) (f64x2.min (f64x2.max (f64x2.promote_low_f32x4 (local.get $dh)) (v128.const f64x2 -0x1p128 -0x1p128)) (v128.const f64x2 0x1p128 0x1p128))))))
                                 (local.get $t))))
             (if (v128.any_true (v128.or (local.get $ml) (local.get $mh)))
               (then
@@ -414,19 +453,19 @@
             ;; midpoints are common (e.g. mean 0.5), inexact ones rare: those lanes take $fma2.
             (local.set $m0 (v128.and (f64x2.ne (local.get $s0) (f64x2.promote_low_f32x4 (local.get $d0)))
                       (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
-                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s0) (local.get $s0)) (f64x2.promote_low_f32x4 (local.get $d0))))))
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s0) (local.get $s0)) (f64x2.min (f64x2.max (f64x2.promote_low_f32x4 (local.get $d0)) (v128.const f64x2 -0x1p128 -0x1p128)) (v128.const f64x2 0x1p128 0x1p128))))))
                                 (local.get $t))))
             (local.set $m1 (v128.and (f64x2.ne (local.get $s1) (f64x2.promote_low_f32x4 (local.get $d1)))
                       (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
-                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s1) (local.get $s1)) (f64x2.promote_low_f32x4 (local.get $d1))))))
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s1) (local.get $s1)) (f64x2.min (f64x2.max (f64x2.promote_low_f32x4 (local.get $d1)) (v128.const f64x2 -0x1p128 -0x1p128)) (v128.const f64x2 0x1p128 0x1p128))))))
                                 (local.get $t))))
             (local.set $m2 (v128.and (f64x2.ne (local.get $s2) (f64x2.promote_low_f32x4 (local.get $d2)))
                       (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
-                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s2) (local.get $s2)) (f64x2.promote_low_f32x4 (local.get $d2))))))
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s2) (local.get $s2)) (f64x2.min (f64x2.max (f64x2.promote_low_f32x4 (local.get $d2)) (v128.const f64x2 -0x1p128 -0x1p128)) (v128.const f64x2 0x1p128 0x1p128))))))
                                 (local.get $t))))
             (local.set $m3 (v128.and (f64x2.ne (local.get $s3) (f64x2.promote_low_f32x4 (local.get $d3)))
                       (f64x2.eq (f64x2.promote_low_f32x4 (f32x4.demote_f64x2_zero
-                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s3) (local.get $s3)) (f64x2.promote_low_f32x4 (local.get $d3))))))
+                                  (local.tee $t (f64x2.sub (f64x2.add (local.get $s3) (local.get $s3)) (f64x2.min (f64x2.max (f64x2.promote_low_f32x4 (local.get $d3)) (v128.const f64x2 -0x1p128 -0x1p128)) (v128.const f64x2 0x1p128 0x1p128))))))
                                 (local.get $t))))
             (if (v128.any_true (v128.or (v128.or (local.get $m0) (local.get $m1)) (v128.or (local.get $m2) (local.get $m3))))
               (then
