@@ -226,8 +226,60 @@ export interface RunOptions {
    * undefined = allocate as usual. Called for each full step that (re)defines an output name.
    */
   place?: (name: string, dtype: Dtype, n: number) => TensorData | undefined;
+  /**
+   * Called after each step has run, with the data of the tensor it wrote (progress reports: a
+   * streamed body sends an output once its last step is done).
+   */
+  onStep?: (step: PlannedStep, data: TensorData) => void;
+  /**
+   * A float32 normal_fill about to run for `step` (n ≥ 16, contiguous): return true after
+   * drawing its words yourself (a deferred transform, src/worker/deferred.ts), false to let the
+   * kernel run as usual.
+   */
+  deferNormal?: (step: PlannedStep, gen: TorchGenerator, out: Float32Array, n: number, mean: number, std: number) => boolean;
 }
 
+/** Schemes whose whole work is one normal_ of the tensor (normal_fill for n ≥ 16). */
+const NORMAL_FILL_SCHEMES = new Set(['normal', 'xavier_normal', 'kaiming_normal']);
+
+/** A step whose normal_fill transform can run after the program, elsewhere (see deferNormal). */
+export interface DeferrableNormal { step: number; name: string; n: number }
+
+/**
+ * float32 normal-family steps of at least `minElements` whose values nothing reads before the
+ * output is sent: not overwritten (not advance-only), the output's last write (no later view),
+ * no later copy from it, and written in place (`placed`). Their transforms (~80% of a torchvision
+ * model's time) can then run on other threads while the generator moves on.
+ */
+export function deferrableNormals(plan: Plan, placed: (name: string) => boolean, minElements = 1 << 16): DeferrableNormal[] {
+  const last = new Map<string, number>();
+  const lastCopied = new Map<string, number>();
+  plan.steps.forEach((st, i) => {
+    last.set(st.name, i);
+    if (st.scheme === 'copy') lastCopied.set(st.params.from as string, i);
+  });
+  const outputs = new Set(plan.outputs.map((o) => o.name));
+  const out: DeferrableNormal[] = [];
+  for (const st of plan.steps) {
+    if (st.advanceOnly || st.view || st.dtype !== 'float32' || !NORMAL_FILL_SCHEMES.has(st.scheme)) continue;
+    const n = numel(st.shape);
+    if (n < Math.max(16, minElements) || last.get(st.name) !== st.index || (lastCopied.get(st.name) ?? -1) > st.index) continue;
+    if (!outputs.has(st.name) || !placed(st.name)) continue;
+    out.push({ step: st.index, name: st.name, n });
+  }
+  return out;
+}
+
+
+/**
+ * Index of the last step that writes each output (its values are final once that step has run),
+ * in output order.
+ */
+export function lastWrites(plan: Plan): number[] {
+  const last = new Map<string, number>();
+  plan.steps.forEach((st, i) => last.set(st.name, i));
+  return plan.outputs.map((o) => last.get(o.name)!);
+}
 
 /** Runs a planned program; TorchErrors come back prefixed with the step. */
 export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
@@ -236,7 +288,8 @@ export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
   for (const st of plan.steps) {
     if (opts.shouldAbort?.()) throw new Aborted();
     try {
-      runStep(gen, st, T, opts.shouldAbort, opts.place);
+      runStep(gen, st, T, opts.shouldAbort, opts.place, opts.deferNormal);
+      opts.onStep?.(st, T.get(st.name)!.data);
     } catch (e) {
       if (e instanceof TorchError) {
         const label = `${plan.labelKind ?? 'steps'}[${st.index}] (${st.name}): `;
@@ -248,7 +301,7 @@ export function runPlan(plan: Plan, opts: RunOptions = {}): NamedTensor[] {
   return plan.outputs.map((o) => ({ name: o.name, ...T.get(o.name)! }));
 }
 
-function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: number[]; dtype: Dtype; data: TensorData }>, shouldAbort?: () => boolean, place?: RunOptions['place']): void {
+function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: number[]; dtype: Dtype; data: TensorData }>, shouldAbort?: () => boolean, place?: RunOptions['place'], deferNormal?: RunOptions['deferNormal']): void {
   if (st.view) {
     const target = T.get(st.name)!;
     const v = st.view;
@@ -275,12 +328,12 @@ function runStep(gen: TorchGenerator, st: PlannedStep, T: Map<string, { shape: n
     const src = T.get(st.params.from as string)!;
     data.set(src.data as never);
   } else {
-    fillInto(gen, st, st.dtype, data, n, true, shouldAbort);
+    fillInto(gen, st, st.dtype, data, n, true, shouldAbort, deferNormal);
   }
   T.set(st.name, { shape: st.shape, dtype: st.dtype, data });
 }
 
-function fillInto(gen: TorchGenerator, st: PlannedStep, dtype: Dtype, out: TensorData, n: number, contiguous: boolean, shouldAbort?: () => boolean): void {
+function fillInto(gen: TorchGenerator, st: PlannedStep, dtype: Dtype, out: TensorData, n: number, contiguous: boolean, shouldAbort?: () => boolean, deferNormal?: RunOptions['deferNormal']): void {
   if (st.scheme === 'data') {
     const vals = st.params.values as number[];
     if (dtype === 'int64') {
@@ -302,6 +355,7 @@ function fillInto(gen: TorchGenerator, st: PlannedStep, dtype: Dtype, out: Tenso
   }
   const def = SCHEMES.get(st.scheme)!;
   const ctx: InitContext = { gen, shape: st.shape, dtype: dtype as FloatDtype, n, out, params: st.params, advanceOnly: st.advanceOnly, contiguous, shouldAbort };
+  if (deferNormal) ctx.deferNormal = (g, o, m, mean, std) => deferNormal(st, g, o, m, mean, std);
   def.run(ctx);
 }
 

@@ -10,7 +10,7 @@ import { Piscina } from 'piscina';
 import type { FastifyInstance } from 'fastify';
 import type { Config } from '../config.js';
 import { HttpProblem } from '../errors.js';
-import { runJob, type Job, type JobResult, type SliceJob } from '../worker/job.js';
+import { runJob, type Job, type JobResult, type SliceJob, type TransformJob } from '../worker/job.js';
 import type { WorkerTask } from '../worker/worker.js';
 
 const ext = path.extname(fileURLToPath(import.meta.url)); // .ts under tap, .js in dist
@@ -26,6 +26,8 @@ export class Cancelled extends Error {
 export class WorkPool {
   readonly piscina: Piscina;
   ready = false;
+  /** deferred normal chunks done by transformer tasks (beside a drawer; tests and metrics) */
+  transformedChunks = 0;
   /** tasks run to an answer (success or PyTorch error) */
   completed = 0;
   /** tasks a worker stopped early because their request went away or timed out */
@@ -61,27 +63,7 @@ export class WorkPool {
 
   /** Run a job on a worker; `signal` aborts it (reason: Cancelled). Resolves to the body (empty when placed). */
   async run(job: Job, signal: AbortSignal): Promise<Uint8Array> {
-    const flags = new SharedArrayBuffer(8);
-    const view = new Int32Array(flags);
-    const queueAbort = new AbortController();
-    const onAbort = () => {
-      Atomics.store(view, 0, 1); // a running task stops at its next poll
-      if (Atomics.load(view, 1) === 0) queueAbort.abort(signal.reason); // a queued one is dropped
-    };
-    if (signal.aborted) throw signal.reason;
-    signal.addEventListener('abort', onAbort, { once: true });
-    let res: ArrayBuffer | JobResult;
-    try {
-      res = await this.piscina.run({ job, flags } satisfies WorkerTask, { signal: queueAbort.signal });
-    } catch (err) {
-      if (signal.aborted) {
-        this.cancelled++; // dropped from the queue (or its thread ended) before it ran to an answer
-        throw signal.reason;
-      }
-      throw this.workerFailed(err);
-    } finally {
-      signal.removeEventListener('abort', onAbort);
-    }
+    const res = (await this.cancellable({ job }, signal, () => this.cancelled++)) as ArrayBuffer | JobResult;
     if (res instanceof ArrayBuffer) {
       this.completed++;
       return new Uint8Array(res);
@@ -100,6 +82,45 @@ export class WorkPool {
     } catch (err) {
       if (signal.aborted) throw signal.reason;
       throw this.workerFailed(err);
+    }
+  }
+
+  /**
+   * A transformer beside a drawer job (src/worker/deferred.ts): claims deferred transforms
+   * until none is left. `signal` stops it (queued: dropped; running: at its next claim or wait).
+   */
+  async runTransform(transform: TransformJob, signal: AbortSignal): Promise<number> {
+    const did = (await this.cancellable({ transform }, signal)) as number;
+    this.transformedChunks += did;
+    return did;
+  }
+
+  /**
+   * Runs a task with a pair of shared int32 flags: [0] = cancel (set here when `signal`
+   * aborts: a running task stops at its next poll), [1] = started (set by the worker; a task
+   * not started yet is dropped from the queue instead). `onDropped` counts tasks that ended by
+   * the signal before an answer.
+   */
+  private async cancellable(task: Omit<WorkerTask, 'flags'>, signal: AbortSignal, onDropped?: () => void): Promise<unknown> {
+    const flags = new SharedArrayBuffer(8);
+    const view = new Int32Array(flags);
+    const queueAbort = new AbortController();
+    const onAbort = () => {
+      Atomics.store(view, 0, 1); // a running task stops at its next poll
+      if (Atomics.load(view, 1) === 0) queueAbort.abort(signal.reason); // a queued one is dropped
+    };
+    if (signal.aborted) throw signal.reason;
+    signal.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.piscina.run({ ...task, flags } satisfies WorkerTask, { signal: queueAbort.signal });
+    } catch (err) {
+      if (signal.aborted) {
+        onDropped?.(); // dropped from the queue (or its thread ended) before it ran to an answer
+        throw signal.reason;
+      }
+      throw this.workerFailed(err);
+    } finally {
+      signal.removeEventListener('abort', onAbort);
     }
   }
 

@@ -73,6 +73,7 @@ export function buildModel(app: FastifyInstance, input: ModelInput): TensorReply
   if (castTo) metadata.dtype = castTo;
   const t = buildPlanReply(app, { plan, format, canonical, seed: input.seed, generator: input.generator, filenameStem: input.name, route: '/v1/models/:name', metadata, castTo, exempt: true, label: input.name });
   t.headers['x-model'] = input.name;
+  t.stream = true; // a fixed, checked program: stream the body while it is generated
   return t;
 }
 

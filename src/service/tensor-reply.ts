@@ -12,6 +12,7 @@ import { parseRange } from '../http/range.js';
 import { Cancelled, runInline } from '../plugins/pool.js';
 import type { Job } from '../worker/job.js';
 import { EtagMemo } from './etag-memo.js';
+import { startLive, type LiveBody } from './live-body.js';
 import type { BodyLayout } from './slabs.js';
 import { bodyLength, type CachedBody } from '../plugins/cache.js';
 import { jsonRowsBound } from '../core/encode/index.js';
@@ -42,6 +43,8 @@ export interface TensorReply {
   /** a big single-tensor json body: generated once, then encoded by every worker in slices */
   jsonSplit?: { prefix: string; dtype: Dtype; shape: number[]; bytes: number };
   scheme?: string;
+  /** a preset: a plain GET streams the body while it is generated (live-body.ts) */
+  stream?: boolean;
 }
 
 export function etagMatches(header: string | undefined, etag: string): boolean {
@@ -86,7 +89,14 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   }
 
   const signal = requestSignal(app, request, reply);
-  const { body: cached, hit, shared } = await app.tensorCache.getOrCompute(t.etag, async (sig) => {
+  let live: LiveBody | undefined;
+  const streamable = t.stream === true && request.method === 'GET' && request.headers.range === undefined && t.layout && !(t.elements <= app.config.inlineElements);
+  const flight = app.tensorCache.getOrCompute(t.etag, async (sig) => {
+    if (streamable) {
+      const started = startLive(app, t, sig);
+      live = started.body;
+      return started.done;
+    }
     const inline = t.elements <= app.config.inlineElements;
     if (!inline) app.pool.admit();
     const layout = !inline && t.length !== undefined && t.length >= SLAB_MIN ? t.layout : null;
@@ -105,6 +115,15 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
     }
     return { bytes: inline ? runInline(t.job, sig) : await app.pool.run(t.job, sig) };
   }, signal);
+  if (live) {
+    // this request runs the work: send the body as it is generated (a failure before the
+    // first byte still becomes a problem document: the stream only starts once data is final)
+    const body = live;
+    flight.then(() => app.metrics?.generatedBytes.inc(labels, t.length ?? 0), () => {});
+    app.metrics?.cache.inc({ result: 'miss' });
+    return sendLive(reply, body, t.layout!.total);
+  }
+  const { body: cached, hit, shared } = await flight;
   app.metrics?.cache.inc({ result: hit ? 'hit' : shared ? 'shared' : 'miss' });
   if (!hit && !shared) app.metrics?.generatedBytes.inc(labels, bodyLength(cached));
   if (cached.slab) {
@@ -135,6 +154,20 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   // slab would be re-serialised, so hand it over as a one-chunk stream (still zero-copy)
   if (!binary && buf.buffer instanceof SharedArrayBuffer) return reply.send(Readable.from([buf], { objectMode: false }));
   return reply.send(buf);
+}
+
+/**
+ * Sends a live body. Headers wait for its first final bytes past the header, so an early
+ * failure (queue full, a worker that dies at once) is still a problem document; after that a
+ * failure can only close the connection short.
+ */
+async function sendLive(reply: FastifyReply, body: LiveBody, total: number): Promise<FastifyReply> {
+  await body.started;
+  const slab = body.slab;
+  slab.pin();
+  reply.raw.once('close', () => slab.unpin());
+  reply.header('content-length', String(total));
+  return reply.send(body);
 }
 
 /** Aborts when the client goes away or the request's time limit (from arrival) passes. */

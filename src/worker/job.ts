@@ -2,9 +2,10 @@
  * One unit of work, plain data in → encoded bytes out. Runs in a worker thread (worker.ts) or,
  * for tiny tensors, inline on the main thread: the same function either way.
  */
-import { type Plan, type NamedTensor, runPlan } from '../core/program.js';
+import { type Plan, type PlannedStep, type NamedTensor, runPlan } from '../core/program.js';
 import { type Dtype, type FloatDtype, type TensorData, BYTES, castTensor, tensorBytes } from '../core/dtype.js';
 import { TorchError, ProgramError, Aborted } from '../core/errors.js';
+import { drawer, transformChunks, publish, FAILED, STEPS, type DeferSpec } from './deferred.js';
 import { encodeRaw, encodeNpy, encodeSafetensors, encodeNpz, encodeTensorJson, encodeProgramJson, encodeJsonRowsInto, type TensorJsonMeta } from '../core/encode/index.js';
 
 export type JobFormat = 'json' | 'raw' | 'npy' | 'safetensors' | 'npz';
@@ -28,6 +29,14 @@ export interface Job {
    * format header): byte offset per output name. The result is then `{ ok, placed: true }`.
    */
   placement?: { sab: SharedArrayBuffer; offsets: Record<string, number> };
+  /**
+   * With `placement`: a control block (src/worker/deferred.ts) whose STEPS the job sets to the
+   * number of steps done after each step, once that step's output, if it is the output's last
+   * write, is in the body. The main thread streams the body behind it (service/live-body.ts).
+   */
+  progress?: SharedArrayBuffer;
+  /** With `placement` and `progress` (the same control block): deferred normal transforms. */
+  defer?: DeferSpec;
 }
 
 export type JobResult =
@@ -45,13 +54,31 @@ function viewAt(sab: SharedArrayBuffer, off: number, dtype: Dtype, n: number): T
   }
 }
 
+/** Publishes steps done; first copies an output that just got final but was not placed. */
+function progressReporter(plan: Plan, pl: NonNullable<Job['placement']>, done: Int32Array): (st: PlannedStep, data: TensorData) => void {
+  const last = new Map<string, number>();
+  plan.steps.forEach((st, i) => last.set(st.name, i));
+  const body = new Uint8Array(pl.sab);
+  return (st, data) => {
+    const off = pl.offsets[st.name];
+    if (off !== undefined && last.get(st.name) === st.index && data.buffer !== pl.sab) {
+      body.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), off);
+    }
+    publish(done, STEPS, st.index + 1);
+  };
+}
+
 export function runJob(job: Job, shouldAbort?: () => boolean): JobResult {
   let tensors: NamedTensor[];
   const pl = job.placement;
   const place = pl && !job.castTo ? (name: string, dtype: Dtype, n: number) => (pl.offsets[name] === undefined ? undefined : viewAt(pl.sab, pl.offsets[name], dtype, n)) : undefined;
+  const onStep = pl && job.progress && !job.castTo ? progressReporter(job.plan, pl, new Int32Array(job.progress)) : undefined;
+  const defer = pl && onStep && job.defer ? job.defer : undefined;
   try {
-    tensors = runPlan(job.plan, { shouldAbort, place });
+    tensors = runPlan(job.plan, { shouldAbort, place, onStep, deferNormal: defer && drawer(defer) });
+    if (defer) transformChunks(defer, pl!.sab, shouldAbort ?? (() => false)); // help with what is left
   } catch (e) {
+    if (defer) publish(new Int32Array(defer.ctrl), FAILED, 1);
     if (e instanceof TorchError) return { ok: false, kind: 'torch', pyType: e.pyType, message: e.message };
     if (e instanceof ProgramError) return { ok: false, kind: 'program', message: e.message, status: e.status };
     if (e instanceof Aborted) return { ok: false, kind: 'aborted', message: 'aborted' };
@@ -108,6 +135,13 @@ function scratchView(dtype: Dtype, n: number): TensorData {
     case 'int64': return new BigInt64Array(sliceScratch, 0, n);
     default: return new Uint16Array(sliceScratch, 0, n);
   }
+}
+
+/** A transformer beside a drawer job: claims deferred transforms until none is left. */
+export interface TransformJob { defer: DeferSpec; body: SharedArrayBuffer }
+
+export function runTransformJob(j: TransformJob, shouldAbort: () => boolean): number {
+  return transformChunks(j.defer, j.body, shouldAbort);
 }
 
 export function runSliceJob(j: SliceJob): number {

@@ -16,6 +16,8 @@ export interface InitContext {
   contiguous: boolean;
   /** polled by long loops (QR, per-column randperm); true = stop with Aborted */
   shouldAbort?: () => boolean;
+  /** RunOptions.deferNormal for this step: true = it drew the words of a float32 normal_fill */
+  deferNormal?: (gen: TorchGenerator, out: Float32Array, n: number, mean: number, std: number) => boolean;
 }
 
 export const num = (p: Record<string, unknown>, k: string): number => p[k] as number;

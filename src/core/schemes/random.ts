@@ -28,6 +28,7 @@ export function normalFillCtx(ctx: InitContext, mean: number, std: number): void
   if (ctx.n === 0) return;
   if (!ctx.contiguous) return normalSerial(ctx.gen, ctx.dtype, ctx.n, mean, std, storeFn(ctx.dtype, ctx.out));
   if (ctx.advanceOnly && ctx.n >= 16) return ctx.gen.skip(normalFillWords(ctx.dtype, ctx.n));
+  if (ctx.deferNormal && ctx.dtype === 'float32' && ctx.n >= 16 && ctx.deferNormal(ctx.gen, ctx.out as Float32Array, ctx.n, mean, std)) return;
   normalKernel(ctx.gen, ctx.dtype, ctx.out, ctx.n, mean, std);
 }
 
