@@ -30,6 +30,9 @@ declare module 'fastify' {
   }
 }
 
+/** Routes whose requests log at debug (probes and scrapes). */
+const QUIET_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /** URLs longer than this are 414; header blocks over MAX_HEADER_BYTES are 431. */
 export const MAX_URL_BYTES = 8192;
 export const MAX_HEADER_BYTES = 64 * 1024;
@@ -47,6 +50,9 @@ export async function buildApp(config: Config, opts: { logger?: FastifyServerOpt
     routerOptions: { maxParamLength: 1024 },
     ajv: { customOptions: { removeAdditional: false, coerceTypes: false, allErrors: true, useDefaults: false } },
     requestIdHeader: 'x-request-id',
+    // one line per request, written in onResponse below (fastify's default is two, and logs
+    // probes and cache revalidations at info too)
+    disableRequestLogging: true,
     return503OnClosing: true,
     serverFactory: (handler) => http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler),
     clientErrorHandler: (err: Error & { code?: string }, socket: Socket) => {
@@ -78,6 +84,16 @@ export async function buildApp(config: Config, opts: { logger?: FastifyServerOpt
         return notModified(reply, m.etag);
       }
     }
+  });
+
+  // The request log: one JSON line per completed request with its id. Health probes, metrics
+  // scrapes and cache revalidations (304) are high-volume and say nothing new: they log at debug
+  // (LOG_LEVEL=debug shows them).
+  app.addHook('onResponse', async (request, reply) => {
+    const quiet = reply.statusCode === 304 || QUIET_ROUTES.has(request.routeOptions?.url ?? '');
+    const line = { req: { method: request.method, url: request.url }, res: { statusCode: reply.statusCode }, responseTime: reply.elapsedTime };
+    if (quiet) request.log.debug(line, 'request completed');
+    else request.log.info(line, 'request completed');
   });
 
   await app.register(problem, { routes: () => routes });
