@@ -4,19 +4,11 @@
 // client that leaves or a worker that dies leaves the service healthy.
 import t from 'tap';
 import { createHash } from 'node:crypto';
+import { until } from '../helpers/until.js';
 import { listen } from '../helpers/app.js';
 import { loadCases } from '../core/presets/_hashes.js';
 
 const cases = loadCases('default_hashes.json');
-
-async function until(cond: () => boolean, ms = 20000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 10));
-  }
-  return cond();
-}
 
 t.test('streamed presets equal torch byte for byte (two workers, deferred transforms)', async (t) => {
   const { app, url } = await listen(t, { WORKERS: '2' });

@@ -1,16 +1,8 @@
 // The worker pool under stress, over real HTTP with real worker threads: a killed worker,
 // a full queue, the time limit, a client that leaves, and single-flight.
 import t from 'tap';
+import { until } from '../helpers/until.js';
 import { listen, makeApp } from '../helpers/app.js';
-
-async function until(cond: () => boolean, ms = 20000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (cond()) return true;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  return cond();
-}
 
 t.test('killing the worker mid-request: a clean 500 problem, the pool heals', async (t) => {
   const { app, url } = await listen(t, { WORKERS: '1' });
