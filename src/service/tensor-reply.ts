@@ -11,7 +11,7 @@ import { MEDIA_TYPES, type Format } from '../http/negotiate.js';
 import { parseRange } from '../http/range.js';
 import { Cancelled, runInline } from '../plugins/pool.js';
 import type { Job } from '../worker/job.js';
-import { EtagMemo } from './etag-memo.js';
+import { EtagMemo, etagMatches, IMMUTABLE } from './etag-memo.js';
 import { startLive, type LiveBody } from './live-body.js';
 import type { BodyLayout } from './slabs.js';
 import { bodyLength, type CachedBody } from '../plugins/cache.js';
@@ -21,7 +21,6 @@ import type { Dtype } from '../core/dtype.js';
 /** Bodies at least this large are written by the worker straight into a reused slab. */
 const SLAB_MIN = 256 * 1024;
 
-export const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** Headers only tensor responses carry; the problem handler strips them. */
 export const TENSOR_ONLY_HEADERS = ['etag', 'cache-control', 'vary', 'x-tensor-shape', 'x-tensor-dtype', 'x-seed', 'x-generator', 'content-disposition', 'accept-ranges', 'content-range'];
@@ -47,10 +46,11 @@ export interface TensorReply {
   stream?: boolean;
 }
 
-export function etagMatches(header: string | undefined, etag: string): boolean {
-  if (!header) return false;
-  if (header.trim() === '*') return true;
-  return header.split(',').some((t) => t.trim().replace(/^W\//, '') === etag);
+
+/** A label-bound metric per request method, bound on first use. */
+function boundPerMethod<T>(bind: (method: string) => T): (method: string) => T {
+  const by: Record<string, T> = {};
+  return (method) => (by[method] ??= bind(method));
 }
 
 /**
@@ -75,7 +75,13 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
   reply.header('accept-ranges', binary ? 'bytes' : 'none');
   const labels = { route: t.route, scheme: t.scheme ?? '', format: t.format };
   if (request.method === 'GET' || request.method === 'HEAD') {
-    app.etagMemo.set(EtagMemo.key(request.url, request.headers.accept), { etag: t.etag, labels, counter: app.metrics?.notModified.labels(labels.route, labels.scheme, labels.format) });
+    const metrics = app.metrics;
+    app.etagMemo.set(EtagMemo.key(request.url, request.headers.accept), {
+      etag: t.etag,
+      labels,
+      counter: metrics?.notModified.labels(labels.route, labels.scheme, labels.format),
+      duration: metrics && boundPerMethod((method) => metrics.duration.labels(method, labels.route, '304', labels.scheme, labels.format)),
+    });
   }
 
   if (etagMatches(request.headers['if-none-match'], t.etag)) {
