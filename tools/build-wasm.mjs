@@ -3,10 +3,11 @@
 // and writes, for each, a GENERATED TypeScript module holding the binary as base64:
 //   src/core/wasm/kernels.wat → kernels-wasm.ts (the generator and distribution kernels)
 //   src/core/wasm/linalg.wat  → linalg-wasm.ts  (the blocked Householder QR of orthogonal_)
+//   src/core/wasm/fmt.wat     → fmt-wasm.ts     (the float32 JSON token writer)
 //   src/core/wasm/fused.wat   → fused-wasm.ts   (float32 transforms with relaxed-SIMD FMA)
 // Those files are committed, so building and running the service need only tsc.
-// test/core/wasm.test.ts and test/core/linalg.test.ts check that the committed files equal what
-// this script produces.
+// test/core/wasm.test.ts, test/core/linalg.test.ts and test/core/encode/fmt32-wasm.test.ts check
+// that the committed files equal what this script produces.
 //
 //   node tools/build-wasm.mjs            write the generated modules
 //   node tools/build-wasm.mjs --check    exit 1 if a committed file is stale
@@ -20,6 +21,8 @@ export const WAT_PATH = join(ROOT, 'src/core/wasm/kernels.wat');
 export const OUT_PATH = join(ROOT, 'src/core/wasm/kernels-wasm.ts');
 export const LINALG_WAT_PATH = join(ROOT, 'src/core/wasm/linalg.wat');
 export const LINALG_OUT_PATH = join(ROOT, 'src/core/wasm/linalg-wasm.ts');
+export const FMT_WAT_PATH = join(ROOT, 'src/core/wasm/fmt.wat');
+export const FMT_OUT_PATH = join(ROOT, 'src/core/wasm/fmt-wasm.ts');
 export const FUSED_WAT_PATH = join(ROOT, 'src/core/wasm/fused.wat');
 export const FUSED_OUT_PATH = join(ROOT, 'src/core/wasm/fused-wasm.ts');
 
@@ -28,6 +31,7 @@ export const FUSED_OUT_PATH = join(ROOT, 'src/core/wasm/fused-wasm.ts');
 export const MODULES = [
   { wat: WAT_PATH, out: OUT_PATH, constName: 'KERNELS_WASM_BASE64', noun: 'The kernels module', test: 'test/core/wasm.test.ts' },
   { wat: LINALG_WAT_PATH, out: LINALG_OUT_PATH, constName: 'LINALG_WASM_BASE64', noun: 'The linear-algebra module', test: 'test/core/linalg.test.ts' },
+  { wat: FMT_WAT_PATH, out: FMT_OUT_PATH, constName: 'FMT_WASM_BASE64', noun: 'The float32 JSON token writer', test: 'test/core/encode/fmt32-wasm.test.ts' },
   { wat: FUSED_WAT_PATH, out: FUSED_OUT_PATH, constName: 'FUSED_WASM_BASE64', noun: 'The fused-multiply-add (relaxed-SIMD) transforms', test: 'test/core/fused.test.ts' },
 ];
 
@@ -69,6 +73,11 @@ export async function generatedModuleSource() {
 /** The source text of the generated linear-algebra module (linalg-wasm.ts). */
 export async function generatedLinalgSource() {
   return moduleSource(MODULES[1]);
+}
+
+/** The source text of the generated float32 JSON token writer module (fmt-wasm.ts). */
+export async function generatedFmtSource() {
+  return moduleSource(MODULES[2]);
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

@@ -205,10 +205,11 @@ function floorLog10(h: number): number {
 }
 
 // float32: per biased exponent, q0 for a general mantissa and for a power of two (whose lower
-// neighbour is half as far), and the larger half-gap.
-const F32_Q0 = new Int16Array(256);
-const F32_Q0_POW2 = new Int16Array(256);
-const F32_HMAX = new Float64Array(256);
+// neighbour is half as far), and the larger half-gap. Exported (with P10NEG) for the WebAssembly
+// writer (fmt32-wasm.ts), which copies them into its memory: the same tables, the same decisions.
+export const F32_Q0 = new Int16Array(256);
+export const F32_Q0_POW2 = new Int16Array(256);
+export const F32_HMAX = new Float64Array(256);
 for (let be = 0; be < 255; be++) {
   const ulp = TWO(Math.max(be, 1) - 150);
   F32_HMAX[be] = ulp / 2;
@@ -217,7 +218,7 @@ for (let be = 0; be < 255; be++) {
 }
 
 /** 10^-k for k in [-400, 400] (index k + 400): t = v·10^-q is one multiply. */
-const P10NEG = new Float64Array(2 * P10_OFF + 1);
+export const P10NEG = new Float64Array(2 * P10_OFF + 1);
 for (let k = -P10_OFF; k <= P10_OFF; k++) P10NEG[k + P10_OFF] = Number(`1e${-k}`);
 
 /**
