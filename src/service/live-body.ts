@@ -105,11 +105,14 @@ interface AtomicsWaitAsync {
   waitAsync(a: Int32Array, index: number, value: number, timeout?: number): { async: false; value: string } | { async: true; value: Promise<string> };
 }
 
-/** Calls `onChange` whenever the control block's EPOCH moves, until `isDone()`. */
+/**
+ * Calls `onChange` whenever the control block's EPOCH moves, until `isDone()`. Workers wake this
+ * at most once a millisecond for progress (deferred.ts publish), so it also looks every 2 ms.
+ */
 async function follow(ctrl: Int32Array, onChange: () => void, isDone: () => boolean): Promise<void> {
   let seen = Atomics.load(ctrl, EPOCH);
   while (!isDone()) {
-    const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(ctrl, EPOCH, seen, 250);
+    const w = (Atomics as unknown as AtomicsWaitAsync).waitAsync(ctrl, EPOCH, seen, 2);
     if (w.async) await w.value;
     const now = Atomics.load(ctrl, EPOCH);
     if (now !== seen) {
@@ -136,7 +139,7 @@ export function startLive(app: FastifyInstance, t: TensorReply, sig: AbortSignal
   const aligned = (name: string) => layout.offsets[name] !== undefined && layout.offsets[name] % 4 === 0;
   const picked = WASM_ENGINE && app.config.workers >= 2 ? deferrableNormals(plan, aligned, DEFER_MIN_ELEMENTS) : [];
   const regions = picked.map((d) => ({ step: d.step, offset: layout.offsets[d.name], n: d.n }));
-  const ctrlSab = new SharedArrayBuffer(ctrlBytes(regions.length));
+  const ctrlSab = new SharedArrayBuffer(ctrlBytes(regions));
   const ctrl = new Int32Array(ctrlSab);
   const defer: DeferSpec | undefined = regions.length ? { ctrl: ctrlSab, regions } : undefined;
   const chunks = chunksPerRegion(regions);
@@ -160,7 +163,7 @@ export function startLive(app: FastifyInstance, t: TensorReply, sig: AbortSignal
       const total = chunks.reduce((a, b) => a + b, 0);
       if (Atomics.load(ctrl, DONE) !== total) throw new HttpProblem('internal', `deferred transforms incomplete (${Atomics.load(ctrl, DONE)} of ${total}); nothing was cached, retry the request`);
     } catch (e) {
-      publish(ctrl, FAILED, 1); // a waiting transformer leaves
+      publish(ctrl, FAILED, 1, true); // a waiting transformer leaves
       stopTransformer.abort(e);
       transformer.catch(() => {});
       slab.evict();

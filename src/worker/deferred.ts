@@ -1,29 +1,33 @@
 /**
- * Deferred normal_fill transforms: one program, several threads (model presets).
+ * Deferred normal_fill work: one program, several threads (model presets).
  *
  * The generator stream is sequential, but a float32 normal_fill block only reads its own 16
- * words. So the thread running the program (the "drawer") only draws the words of each
- * deferrable normal step (core deferrableNormals) into the response body, publishes them, and
- * moves on; the Box–Muller transforms of those words (~3× the cost of drawing them) run on any
- * thread that claims them: a transformer task started beside the drawer, and the drawer itself
- * once its program is done. For resnet50 that is 23.5M of its 25.6M values.
+ * words. So the thread running the program (the "drawer") does not draw the words of a
+ * deferrable normal step (core deferrableNormals): it saves the generator's position at the
+ * start of each chunk of the step, skips the step's words (twists only: ~0.4 ns a word) and
+ * moves on. Any thread that claims a chunk then draws its words from the saved position and
+ * transforms them straight into the response body (~3 ns an element, the normal_fill kernel
+ * itself): a transformer task started beside the drawer, and the drawer itself once its
+ * program is done. For resnet50 that is 23.5M of its 25.6M values.
  *
- * Shared control block (an Int32Array over `ctrl`; every publish bumps EPOCH and notifies it):
+ * Shared control block (an Int32Array over `ctrl`; every publish bumps EPOCH, see publish):
  *   EPOCH    any change (the main thread and waiting transformers watch it)
  *   STEPS    steps the drawer has finished (outputs whose last step is done are in the body,
- *            but for their deferred transforms)
- *   DRAWN    deferred regions whose words are in the body (regions are drawn in order)
+ *            but for their deferred chunks)
+ *   DRAWN    deferred regions whose chunk positions are saved (regions go in order)
  *   NEXT     the next chunk to claim (Atomics.add)
- *   DONE     chunks transformed
+ *   DONE     chunks written
  *   FAILED   the drawer failed or stopped: transformers leave
- *   REGION0+r  chunks of region r transformed
- * followed by 18 float32 per region: M, S, and the 16 values of a ragged tail (written after the
- * region's last full block is transformed, as torch writes them last).
+ *   WAITING  transformers blocked waiting for a region (only then does the drawer wake them)
+ *   REGION0+r  chunks of region r written
+ * then 18 float32 per region (M, S, and the 16 values of a ragged tail, written after the
+ * region's last full block, as torch writes them last), then a saved generator position
+ * (TorchGenerator.SAVED_WORDS int32) per chunk.
  */
 import { fround } from '../core/dtype.js';
 import type { PlannedStep } from '../core/program.js';
-import type { TorchGenerator } from '../core/rng/mt19937.js';
-import { drawNormalWordsF32, transformNormalWordsF32 } from '../core/wasm/kernels.js';
+import { TorchGenerator } from '../core/rng/mt19937.js';
+import { normalF32Wasm } from '../core/wasm/kernels.js';
 
 export const EPOCH = 0;
 export const STEPS = 1;
@@ -31,6 +35,7 @@ export const DRAWN = 2;
 export const NEXT = 3;
 export const DONE = 4;
 export const FAILED = 5;
+export const WAITING = 6;
 export const REGION0 = 8;
 
 /** Elements per claimed chunk: a few hundred µs of work, so two threads finish close together. */
@@ -42,9 +47,22 @@ export interface DeferSpec {
   regions: { step: number; offset: number; n: number }[];
 }
 
-/** Bytes of the control block for `regions` regions. */
-export function ctrlBytes(regions: number): number {
-  return 4 * (REGION0 + regions) + 4 * 18 * regions;
+const SAVED = TorchGenerator.SAVED_WORDS;
+
+/** Bytes of the control block for these regions. */
+export function ctrlBytes(regions: DeferSpec['regions']): number {
+  return 4 * (REGION0 + regions.length) + 4 * 18 * regions.length + 4 * SAVED * chunkList(regions).length;
+}
+
+/** Views of a control block: the int32 counters, the per-region floats, the saved positions. */
+function views(spec: DeferSpec): { ctrl: Int32Array; floats: Float32Array; saved: Int32Array } {
+  const R = spec.regions.length;
+  const floatsAt = 4 * (REGION0 + R);
+  return {
+    ctrl: new Int32Array(spec.ctrl, 0, REGION0 + R),
+    floats: new Float32Array(spec.ctrl, floatsAt, 18 * R),
+    saved: new Int32Array(spec.ctrl, floatsAt + 4 * 18 * R),
+  };
 }
 
 export interface Chunk { region: number; from: number; to: number }
@@ -64,40 +82,58 @@ export function chunksPerRegion(regions: DeferSpec['regions']): number[] {
   return regions.map((r) => Math.ceil((r.n - (r.n % 16)) / CHUNK_ELEMENTS));
 }
 
-export function publish(ctrl: Int32Array, index: number, value: number): void {
+/**
+ * Stores a value and moves EPOCH. Nobody is woken for progress: the main thread looks at EPOCH
+ * every 2 ms (live-body.ts), and a wake-up is a futex call plus, on a VM, an interrupt to the
+ * other CPU — hundreds per request cost ~10 ms of CPU per thread here. Only `urgent` events (a
+ * region drawn, a failure) wake a transformer, and only one that said it is waiting (WAITING).
+ */
+export function publish(ctrl: Int32Array, index: number, value: number, urgent = false): void {
   Atomics.store(ctrl, index, value);
-  bump(ctrl);
+  bump(ctrl, urgent);
 }
 
-function bump(ctrl: Int32Array): void {
+function bump(ctrl: Int32Array, urgent: boolean): void {
   Atomics.add(ctrl, EPOCH, 1);
-  Atomics.notify(ctrl, EPOCH);
+  if (urgent && Atomics.load(ctrl, WAITING) !== 0) Atomics.notify(ctrl, EPOCH);
 }
 
-/** The drawer's hook (RunOptions.deferNormal): draws a listed step's words and publishes them. */
+/**
+ * The drawer's hook (RunOptions.deferNormal): for a listed step, saves the generator position at
+ * each chunk's start and skips its words, computes a ragged tail at once (16 values), publishes.
+ */
 export function drawer(spec: DeferSpec): (st: PlannedStep, gen: TorchGenerator, out: Float32Array, n: number, mean: number, std: number) => boolean {
-  const ctrl = new Int32Array(spec.ctrl);
-  const floats = new Float32Array(spec.ctrl, 4 * (REGION0 + spec.regions.length));
+  const { ctrl, floats, saved } = views(spec);
   const byStep = new Map(spec.regions.map((r, i) => [r.step, i]));
-  return (st, gen, out, n, mean, std) => {
+  const chunks = chunkList(spec.regions);
+  const firstChunk = spec.regions.map((_, r) => chunks.findIndex((c) => c.region === r));
+  return (st, gen, _out, n, mean, std) => {
     const r = byStep.get(st.index);
     if (r === undefined || n !== spec.regions[r].n) return false;
     const M = fround(mean), S = fround(std);
     floats[18 * r] = M;
     floats[18 * r + 1] = S;
-    drawNormalWordsF32(gen, new Int32Array(out.buffer, out.byteOffset, n), n, M, S, floats.subarray(18 * r + 2, 18 * r + 18));
-    publish(ctrl, DRAWN, r + 1);
+    for (let c = firstChunk[r]; c < chunks.length && chunks[c].region === r; c++) {
+      gen.saveState(saved, SAVED * c);
+      gen.skip(chunks[c].to - chunks[c].from);
+    }
+    const full = n - (n % 16);
+    if (full !== n) {
+      gen.skip(n - full); // the tail's first draws, overwritten in torch
+      normalF32Wasm(gen, floats.subarray(18 * r + 2, 18 * r + 18), 16, M, S); // 16 fresh words, one block
+    }
+    publish(ctrl, DRAWN, r + 1, true);
     return true;
   };
 }
 
 /**
- * Claims and transforms chunks until none is left (returns how many it did), or until the
- * drawer failed or `shouldAbort` says stop. A chunk whose region is not drawn yet is waited for.
+ * Claims chunks until none is left (returns how many it did), or until the drawer failed or
+ * `shouldAbort` says stop; a chunk whose region is not drawn yet is waited for. A chunk's words
+ * are drawn from its saved position and transformed straight into the body.
  */
 export function transformChunks(spec: DeferSpec, body: SharedArrayBuffer, shouldAbort: () => boolean): number {
-  const ctrl = new Int32Array(spec.ctrl);
-  const floats = new Float32Array(spec.ctrl, 4 * (REGION0 + spec.regions.length));
+  const { ctrl, floats, saved } = views(spec);
   const chunks = chunkList(spec.regions);
   let did = 0;
   for (;;) {
@@ -107,19 +143,21 @@ export function transformChunks(spec: DeferSpec, body: SharedArrayBuffer, should
     const ch = chunks[c];
     while (Atomics.load(ctrl, DRAWN) <= ch.region) {
       if (Atomics.load(ctrl, FAILED) !== 0 || shouldAbort()) return did;
+      Atomics.add(ctrl, WAITING, 1);
       const epoch = Atomics.load(ctrl, EPOCH);
-      if (Atomics.load(ctrl, DRAWN) <= ch.region) Atomics.wait(ctrl, EPOCH, epoch, 50);
+      // the drawer bumps EPOCH before it checks WAITING: no wake-up is lost (and the wait times out)
+      if (Atomics.load(ctrl, DRAWN) <= ch.region) Atomics.wait(ctrl, EPOCH, epoch, 20);
+      Atomics.sub(ctrl, WAITING, 1);
     }
     const reg = spec.regions[ch.region];
-    const words = new Int32Array(body, reg.offset, reg.n);
     const out = new Float32Array(body, reg.offset, reg.n);
     const M = floats[18 * ch.region], S = floats[18 * ch.region + 1];
-    transformNormalWordsF32(words, out, ch.from, ch.to, M, S);
+    normalF32Wasm(TorchGenerator.loadState(saved, SAVED * c), out.subarray(ch.from, ch.to), ch.to - ch.from, M, S);
     const full = reg.n - (reg.n % 16);
     if (ch.to === full && full !== reg.n) out.set(floats.subarray(18 * ch.region + 2, 18 * ch.region + 18), reg.n - 16);
     Atomics.add(ctrl, REGION0 + ch.region, 1);
     Atomics.add(ctrl, DONE, 1);
-    bump(ctrl);
+    bump(ctrl, false);
     did++;
   }
 }

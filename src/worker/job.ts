@@ -78,7 +78,7 @@ export function runJob(job: Job, shouldAbort?: () => boolean): JobResult {
     tensors = runPlan(job.plan, { shouldAbort, place, onStep, deferNormal: defer && drawer(defer) });
     if (defer) transformChunks(defer, pl!.sab, shouldAbort ?? (() => false)); // help with what is left
   } catch (e) {
-    if (defer) publish(new Int32Array(defer.ctrl), FAILED, 1);
+    if (defer) publish(new Int32Array(defer.ctrl), FAILED, 1, true);
     if (e instanceof TorchError) return { ok: false, kind: 'torch', pyType: e.pyType, message: e.message };
     if (e instanceof ProgramError) return { ok: false, kind: 'program', message: e.message, status: e.status };
     if (e instanceof Aborted) return { ok: false, kind: 'aborted', message: 'aborted' };

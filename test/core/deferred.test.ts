@@ -42,7 +42,7 @@ t.test('drawing, then transforming chunk by chunk equals the plain run', async (
   t.same(runJob({ plan, format: 'safetensors', placement: { sab: plain, offsets: layout.offsets } }), { ok: true, placed: true });
   const picked = deferrableNormals(plan, (nm) => layout.offsets[nm] % 4 === 0, 1 << 16);
   const regions = picked.map((d) => ({ step: d.step, offset: layout.offsets[d.name], n: d.n }));
-  const ctrl = new SharedArrayBuffer(ctrlBytes(regions.length));
+  const ctrl = new SharedArrayBuffer(ctrlBytes(regions));
   const body = new SharedArrayBuffer(layout.total);
   // one thread: the drawer runs the program, then transforms every chunk itself
   t.same(runJob({ plan, format: 'safetensors', placement: { sab: body, offsets: layout.offsets }, progress: ctrl, defer: { ctrl, regions } }), { ok: true, placed: true });

@@ -47,6 +47,28 @@ export class TorchGenerator {
     }
   }
 
+  /** Words of a saved stream position (saveState/loadState): the 624 state words, left, next. */
+  static readonly SAVED_WORDS = N + 2;
+
+  /**
+   * Saves the stream position (not the Box–Muller cache) into out[at, at + SAVED_WORDS), so
+   * another thread can go on from here (deferred transforms draw their own words).
+   */
+  saveState(out: Int32Array, at: number): void {
+    out.set(this.state, at);
+    out[at + N] = this.left;
+    out[at + N + 1] = this.next;
+  }
+
+  /** A generator at a position saveState wrote (its Box–Muller cache empty). */
+  static loadState(src: Int32Array, at: number): TorchGenerator {
+    const g = new TorchGenerator(0n);
+    g.state.set(src.subarray(at, at + N));
+    g.left = src[at + N];
+    g.next = src[at + N + 1];
+    return g;
+  }
+
   private twist(): void {
     const st = this.state;
     let kk = 0;

@@ -96,34 +96,3 @@ export function normalF32Wasm(gen: TorchGenerator, out: Float32Array, n: number,
   });
 }
 
-/**
- * The drawing half of normalF32Wasm (a deferred normal_fill, see src/core/deferred.ts): the
- * words of the full blocks go into `words` (out's storage, as raw bits) untransformed; a ragged
- * tail is drawn and transformed at once into `tail` (16 values for out[n−16, n), written after
- * the full blocks are transformed). Consumes exactly the words normalF32Wasm does.
- */
-export function drawNormalWordsF32(gen: TorchGenerator, words: Int32Array, n: number, M: number, S: number, tail: Float32Array): void {
-  const full = n - (n % 16);
-  gen.fillU32(words, full);
-  if (full !== n) {
-    gen.skip(n - full); // the tail's first draws, overwritten in torch
-    normalF32Wasm(gen, tail, 16, M, S); // 16 fresh words, one block
-  }
-}
-
-/**
- * The transform half: out[from, to) (multiples of 16, whole blocks) hold raw words; transform
- * them in place, chunk by chunk through the engine's buffer, as normalF32Wasm would have.
- */
-export function transformNormalWordsF32(words: Int32Array, out: Float32Array, from: number, to: number, M: number, S: number): void {
-  const e = WASM_ENGINE!;
-  const fx = FUSED_SWITCH.on ? e.fused : null;
-  const b = BUF_OFFSET >> 2;
-  for (let at = from; at < to; at += CHUNK) {
-    const m = Math.min(CHUNK, to - at);
-    e.i32.set(words.subarray(at, at + m), b);
-    if (fx) fx.normal_f32_words_fma(BUF_OFFSET, m, M, S);
-    else e.ex.normal_f32_words(BUF_OFFSET, m, M, S, M === 0 || S === 0 ? 1 : 0);
-    out.set(e.f32.subarray(b, b + m), at);
-  }
-}
