@@ -10,9 +10,11 @@ import { loadCases } from '../core/presets/_hashes.js';
 
 const cases = loadCases('default_hashes.json');
 
-t.test('streamed presets equal torch byte for byte (two workers, deferred transforms)', async (t) => {
+t.test('streamed presets equal torch byte for byte (two workers, deferred transforms); a client that leaves', async (t) => {
   const { app, url } = await listen(t, { WORKERS: '2' });
-  for (const model of ['resnet50', 'resnet18', 'densenet121', 'efficientnet_b0', 'mobilenet_v2', 'regnet_y_400mf']) {
+  // (every preset's bytes are checked in test/core/presets; here: the biggest streamed one, and
+  // two with many small deferred regions and ragged tails between plain steps)
+  for (const model of ['resnet50', 'efficientnet_b0', 'mobilenet_v2']) {
     const c = cases.find((x) => x.model === model && Object.keys(x.options).length === 0)!;
     const res = await fetch(`${url}/v1/models/${model}?seed=${c.seed}`);
     t.equal(res.status, 200, model);
@@ -23,10 +25,8 @@ t.test('streamed presets equal torch byte for byte (two workers, deferred transf
     t.equal(createHash('sha256').update(data).digest('hex'), c.all, `${model}: every byte equals torch (seed ${c.seed})`);
   }
   t.ok(app.pool.transformedChunks > 0, `the transformer task did ${app.pool.transformedChunks} chunks beside the drawer`);
-});
 
-t.test('a client that leaves mid-stream: the work stops, the next request is whole', async (t) => {
-  const { app, url } = await listen(t, { WORKERS: '2' });
+  // a client that leaves mid-stream: the work stops, the next request is whole
   const ac = new AbortController();
   const res = await fetch(`${url}/v1/models/resnet50?seed=5`, { signal: ac.signal });
   t.equal(res.status, 200);
