@@ -15,6 +15,7 @@
  * Options: --no-torch (skip the peer), --only ID[,ID] (core cases), --no-http, --check (exit 1
  * when a floor fails), --out FILE (default bench/RESULTS.md).
  */
+import '../dist/src/v8-flags.js'; // first: the core bench runs the kernels the service runs (fused)
 import { readFileSync, writeFileSync, readdirSync, existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
