@@ -4,7 +4,8 @@
  * manual_seed(s) uses s mod 2^32 for the engine state and clears the cached Box–Muller
  * sample. One word: `if (--left == 0) regenerate; temper(state[next++])`.
  */
-import { ENGINE, BUF_OFFSET, CHUNK, STATE_OFFSET, LEFT_INDEX, NEXT_INDEX, TWISTED_INDEX, copyOut, type Engine, type KernelExports } from '../wasm/engine.js';
+import { ENGINE, BUF_OFFSET, CHUNK, STATE_OFFSET, LEFT_INDEX, NEXT_INDEX, TWISTED_INDEX, copyOut, decodeBase64, type Engine, type KernelExports } from '../wasm/engine.js';
+import { JUMP_POLYS_BASE64, JUMP_TABLE, JUMP_UNIT_WORDS } from '../data/mt-jumps.js';
 
 const N = 624;
 const M = 397;
@@ -26,6 +27,21 @@ const TEMPER_C = 0xefc60000 | 0;
 const WASM_MIN_WORDS = 128;
 
 const SKIP_BULK = 4096;
+/** Jump at least this many units: a jump costs ~0.85 ms, twisting through a unit ~0.3 ms. */
+const JUMP_MIN_UNITS = 3;
+/** Where a jump polynomial goes in the engine's memory (inside its output buffer). */
+const JUMP_POLY_OFFSET = 8192;
+
+let jumpPolys: Uint32Array | null = null;
+
+/** Polynomial m (1..JUMP_TABLE) of src/core/data/mt-jumps.ts: x^(m·JUMP_UNIT_WORDS) mod φ. */
+export function jumpPolynomial(m: number): Uint32Array {
+  if (jumpPolys === null) {
+    const b = decodeBase64(JUMP_POLYS_BASE64);
+    jumpPolys = new Uint32Array(b.buffer, b.byteOffset, b.byteLength >> 2);
+  }
+  return jumpPolys.subarray(N * (m - 1), N * m);
+}
 
 export class TorchGenerator {
   readonly initialSeed: bigint;
@@ -33,6 +49,8 @@ export class TorchGenerator {
   private readonly state = new Int32Array(N);
   private left = 1;
   private next = 0;
+  /** words skipped but not yet applied (skip is lazy; flush applies them) */
+  private pending = 0;
   /** Box–Muller cache of at::normal_distribution<double> (the sin half), §2.3. */
   nextDoubleNormal: number | null = null;
 
@@ -55,6 +73,7 @@ export class TorchGenerator {
    * another thread can go on from here (deferred transforms draw their own words).
    */
   saveState(out: Int32Array, at: number): void {
+    this.flush();
     out.set(this.state, at);
     out[at + N] = this.left;
     out[at + N + 1] = this.next;
@@ -89,6 +108,7 @@ export class TorchGenerator {
 
   /** One tempered 32-bit word (uint32). */
   nextU32(): number {
+    if (this.pending !== 0) this.flush();
     if (--this.left === 0) this.twist();
     let y = this.state[this.next++];
     y ^= y >>> 11;
@@ -122,6 +142,7 @@ export class TorchGenerator {
    * if the engine regenerated them. Only fn's engine calls may draw words meanwhile.
    */
   inEngine<T>(e: Engine, fn: (ex: KernelExports) => T): T {
+    this.flush();
     const w = e.i32;
     w.set(this.state, STATE_OFFSET >> 2);
     w[LEFT_INDEX] = this.left;
@@ -138,6 +159,7 @@ export class TorchGenerator {
 
   /** fillU32 in plain JS (the reference for the engine's word stream). */
   fillU32Js(out: Int32Array | Uint32Array, n = out.length, start = 0): void {
+    this.flush();
     const st = this.state;
     let pos = start;
     const stop = start + n;
@@ -163,15 +185,46 @@ export class TorchGenerator {
     }
   }
 
-  /** Advance by n words without producing them (a step whose values are overwritten later). */
+  /**
+   * Advance by n words without producing them (a step whose values are overwritten later).
+   * Lazy: consecutive skips add up and are applied before the next draw, so a model's run of
+   * overwritten default inits (23.5M words for resnet50) can take one jump.
+   */
   skip(n: number): void {
+    this.pending += n;
+  }
+
+  /** Applies the skips not applied yet (before anything reads the state). */
+  private flush(): void {
+    const n = this.pending;
+    if (n === 0) return;
+    this.pending = 0;
+    this.applySkip(n);
+  }
+
+  private applySkip(n: number): void {
     // long skips: the WASM engine only twists (no tempering, no stores), ~10× faster than the
     // JS twist below
     const e = ENGINE;
     if (e !== null && n >= SKIP_BULK) {
-      const total = n;
+      let rest = n;
       this.inEngine(e, (ex) => {
-        for (let done = 0; done < total; done += 2 ** 30) ex.skip_words(Math.min(2 ** 30, total - done)); // i32 counts
+        // Very long skips jump (tools/gen-mt-jumps.mjs): ~0.85 ms for any multiple of
+        // JUMP_UNIT_WORDS (1.28M words, ~0.3 ms of twisting) up to JUMP_TABLE of them. A jump
+        // needs a twisted block at its end: finish this block and one more by twisting, then jump
+        // whole units, then twist the rest. The same state as twisting all the way (tested).
+        const toBlockEnd = this.left - 1;
+        if (rest >= toBlockEnd + N + JUMP_MIN_UNITS * JUMP_UNIT_WORDS) {
+          ex.skip_words(toBlockEnd + N);
+          rest -= toBlockEnd + N;
+          while (rest >= JUMP_MIN_UNITS * JUMP_UNIT_WORDS) {
+            const m = Math.min(JUMP_TABLE, Math.floor(rest / JUMP_UNIT_WORDS));
+            e.u32.set(jumpPolynomial(m), JUMP_POLY_OFFSET >> 2);
+            ex.jump_state(JUMP_POLY_OFFSET);
+            rest -= m * JUMP_UNIT_WORDS;
+          }
+        }
+        for (let done = 0; done < rest; done += 2 ** 30) ex.skip_words(Math.min(2 ** 30, rest - done)); // i32 counts
       });
       return;
     }

@@ -32,6 +32,8 @@ export interface KernelExports {
   normal_f32_words(dst: number, n: number, mean: number, std: number, exact: number): void;
   /** Advance the stream by n words without producing them (twists only). */
   skip_words(n: number): void;
+  /** state := g(A)·state for the jump polynomial at byte address poly (a twisted block). */
+  jump_state(poly: number): void;
 }
 
 /** fused.wat: the float32 transforms with a hardware FMA (same bits as the exact ones). */

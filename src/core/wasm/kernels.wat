@@ -144,6 +144,87 @@
     (i32.store (i32.const 2512) (local.get $left))
     (i32.store (i32.const 2516) (local.get $next)))
 
+  ;; Jump ahead (tools/gen-mt-jumps.mjs): state := g(A)·state for the jump polynomial g at byte
+  ;; address $poly (624 words, bit i = coefficient of x^i, degree < 19937), A one word step, by
+  ;; Horner's rule: acc := A·acc, then acc ^= state where g has a 1. acc is a circular window
+  ;; at [4096, 6592) whose oldest word sits at byte offset $h; the state (head 0) must be a
+  ;; twisted block. left/next are untouched: the same place in a later block.
+  (func (export "jump_state") (param $poly i32)
+    (local $i i32) (local $h i32) (local $h1 i32) (local $hm i32) (local $y i32)
+    (local $p i32) (local $q i32) (local $end i32)
+    ;; acc = 0
+    (local.set $p (i32.const 4096))
+    (loop $zero
+      (v128.store (local.get $p) (v128.const i32x4 0 0 0 0))
+      (br_if $zero (i32.lt_u (local.tee $p (i32.add (local.get $p) (i32.const 16))) (i32.const 6592))))
+    (local.set $i (i32.const 19936))
+    (loop $horner
+      ;; acc := A·acc (one word step on the window)
+      (local.set $h1 (i32.add (local.get $h) (i32.const 4)))
+      (if (i32.eq (local.get $h1) (i32.const 2496)) (then (local.set $h1 (i32.const 0))))
+      (local.set $hm (i32.add (local.get $h) (i32.const 1588)))
+      (if (i32.ge_u (local.get $hm) (i32.const 2496)) (then (local.set $hm (i32.sub (local.get $hm) (i32.const 2496)))))
+      (local.set $y
+        (i32.or (i32.and (i32.load offset=4096 (local.get $h)) (i32.const 0x80000000))
+          (i32.and (i32.load offset=4096 (local.get $h1)) (i32.const 0x7fffffff))))
+      (i32.store offset=4096 (local.get $h)
+        (i32.xor (i32.xor (i32.load offset=4096 (local.get $hm)) (i32.shr_u (local.get $y) (i32.const 1)))
+          (i32.and (i32.sub (i32.const 0) (i32.and (local.get $y) (i32.const 1))) (i32.const 0x9908b0df))))
+      (local.set $h (local.get $h1))
+      ;; where g has a 1: acc[(h + j) mod 624] ^= state[j]
+      (if (i32.and (i32.shr_u (i32.load (i32.add (local.get $poly) (i32.shl (i32.shr_u (local.get $i) (i32.const 5)) (i32.const 2))))
+                     (i32.and (local.get $i) (i32.const 31))) (i32.const 1))
+        (then
+          ;; acc[h, 2496) ^= state[0, 2496 − h); then acc[0, h) ^= state[2496 − h, 2496)
+          (local.set $p (i32.add (i32.const 4096) (local.get $h)))
+          (local.set $q (i32.const 0))
+          (local.set $end (i32.const 6592))
+          (block $d1 (loop $v1
+            (br_if $d1 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+            (v128.store (local.get $p) (v128.xor (v128.load (local.get $p)) (v128.load (local.get $q))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $v1)))
+          (block $d2 (loop $s1
+            (br_if $d2 (i32.ge_u (local.get $p) (local.get $end)))
+            (i32.store (local.get $p) (i32.xor (i32.load (local.get $p)) (i32.load (local.get $q))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (br $s1)))
+          (local.set $p (i32.const 4096))
+          (local.set $end (i32.add (i32.const 4096) (local.get $h)))
+          (block $d3 (loop $v2
+            (br_if $d3 (i32.gt_u (i32.add (local.get $p) (i32.const 16)) (local.get $end)))
+            (v128.store (local.get $p) (v128.xor (v128.load (local.get $p)) (v128.load (local.get $q))))
+            (local.set $p (i32.add (local.get $p) (i32.const 16)))
+            (local.set $q (i32.add (local.get $q) (i32.const 16)))
+            (br $v2)))
+          (block $d4 (loop $s2
+            (br_if $d4 (i32.ge_u (local.get $p) (local.get $end)))
+            (i32.store (local.get $p) (i32.xor (i32.load (local.get $p)) (i32.load (local.get $q))))
+            (local.set $p (i32.add (local.get $p) (i32.const 4)))
+            (local.set $q (i32.add (local.get $q) (i32.const 4)))
+            (br $s2)))))
+      (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+      (br_if $horner (i32.ge_s (local.get $i) (i32.const 0))))
+    ;; state[j] = acc[(h + j) mod 624]
+    (local.set $p (i32.add (i32.const 4096) (local.get $h)))
+    (local.set $q (i32.const 0))
+    (block $c1 (loop $w1
+      (br_if $c1 (i32.ge_u (local.get $p) (i32.const 6592)))
+      (i32.store (local.get $q) (i32.load (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (br $w1)))
+    (local.set $p (i32.const 4096))
+    (block $c2 (loop $w2
+      (br_if $c2 (i32.ge_u (local.get $p) (i32.add (i32.const 4096) (local.get $h))))
+      (i32.store (local.get $q) (i32.load (local.get $p)))
+      (local.set $p (i32.add (local.get $p) (i32.const 4)))
+      (local.set $q (i32.add (local.get $q) (i32.const 4)))
+      (br $w2)))
+    (i32.store (i32.const 2520) (i32.const 1)))
+
   ;; fma32 of src/core/rng/fma.ts on two lanes: p = a·b (exact in binary64), c; returns the
   ;; binary32 results in lanes 0–1. s = p + c; r = f32(s); if s ≠ r and t = 2s − r is a binary32
   ;; (s was a binary32 midpoint), the TwoSum error e picks max(r, t) (e > 0) or min(r, t) (e < 0).
