@@ -94,7 +94,7 @@ export async function sendTensor(app: FastifyInstance, request: FastifyRequest, 
     return reply.send();
   }
 
-  const signal = requestSignal(app, request, reply);
+  const signal = requestSignal(app, reply);
   let live: LiveBody | undefined;
   const streamable = t.stream === true && request.method === 'GET' && request.headers.range === undefined && t.layout && !(t.elements <= app.config.inlineElements);
   const flight = app.tensorCache.getOrCompute(t.etag, async (sig) => {
@@ -177,7 +177,7 @@ async function sendLive(reply: FastifyReply, body: LiveBody, total: number): Pro
 }
 
 /** Aborts when the client goes away or the request's time limit (from arrival) passes. */
-function requestSignal(app: FastifyInstance, request: FastifyRequest, reply: FastifyReply): AbortSignal {
+function requestSignal(app: FastifyInstance, reply: FastifyReply): AbortSignal {
   const controller = new AbortController();
   const remaining = Math.max(0, app.config.limits.requestTimeoutMs - reply.elapsedTime);
   const timer = setTimeout(() => controller.abort(new HttpProblem('timeout', `generation exceeded the request time limit of ${app.config.limits.requestTimeoutMs} ms and was cancelled`)), remaining);

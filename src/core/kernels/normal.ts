@@ -8,7 +8,7 @@
  * placement, exact); float16/bfloat16 use glibc tables (exact); float64 uses V8's libm
  * (tolerance 2^-48·(|mean|+8·std), §6).
  */
-import { type FloatDtype, type TensorData, castDouble, fround, rf16, rbf16, f16BitsFromF32, bf16BitsFromF32, F16_TO_F32, f32FromBits, bf16ToF32 } from '../dtype.js';
+import { type FloatDtype, type TensorData, castDouble, fround, rbf16, f16BitsFromF32, bf16BitsFromF32, F16_TO_F32, f32FromBits, bf16ToF32 } from '../dtype.js';
 import { TorchError, fmtG } from '../errors.js';
 import { fma32, fma64 } from '../rng/fma.js';
 import { block32 } from './normal32.js';
