@@ -156,6 +156,7 @@ export function startLive(app: FastifyInstance, t: TensorReply, sig: AbortSignal
   sig.addEventListener('abort', onAbort, { once: true });
   const drawer = app.pool.run({ ...t.job, placement: { sab: slab.sab, offsets: layout.offsets }, progress: ctrlSab, defer }, sig);
   const transformer = defer ? app.pool.runTransform({ defer, body: slab.sab }, stopTransformer.signal) : Promise.resolve(0);
+  transformer.catch(() => {}); // awaited below, after the drawer: meanwhile a rejection must not count as unhandled
   const done = (async (): Promise<CachedBody> => {
     try {
       await drawer;
@@ -165,7 +166,6 @@ export function startLive(app: FastifyInstance, t: TensorReply, sig: AbortSignal
     } catch (e) {
       publish(ctrl, FAILED, 1, true); // a waiting transformer leaves
       stopTransformer.abort(e);
-      transformer.catch(() => {});
       slab.evict();
       body.fail(e as Error);
       throw e;

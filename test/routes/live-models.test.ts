@@ -53,3 +53,19 @@ t.test('a worker that dies mid-stream: the body ends short (never a whole-lookin
   t.equal(next.status, 200, 'the pool healed');
   await next.arrayBuffer();
 });
+
+t.test('a client that leaves while the transformer still waits in the queue (its rejection is handled)', async (t) => {
+  const { app, url } = await listen(t, { WORKERS: '2' });
+  // one worker busy elsewhere: the drawer takes the other, the transformer task queues
+  const busy = fetch(`${url}/v1/init/orthogonal?shape=1024,1024&seed=8&format=raw`).then((r) => r.arrayBuffer());
+  t.ok(await until(() => app.pool.piscina.utilization > 0 || app.pool.piscina.threads.length > 0), 'a worker is busy');
+  const ac = new AbortController();
+  const res = fetch(`${url}/v1/models/resnet50?seed=11`, { signal: ac.signal }).catch((e: Error) => e);
+  t.ok(await until(() => app.pool.piscina.queueSize > 0, 5000), 'the transformer is queued');
+  ac.abort();
+  await res;
+  await busy;
+  const again = await fetch(`${url}/v1/models/resnet18?seed=31337`);
+  t.equal(again.status, 200, 'the service is still up');
+  await again.arrayBuffer();
+});
