@@ -5,6 +5,7 @@
 //   src/core/wasm/linalg.wat  → linalg-wasm.ts  (the blocked Householder QR of orthogonal_)
 //   src/core/wasm/fmt.wat     → fmt-wasm.ts     (the float32 JSON token writer)
 //   src/core/wasm/fused.wat   → fused-wasm.ts   (float32 transforms with relaxed-SIMD FMA)
+//   src/core/wasm/inplace.wat → inplace-wasm.ts (fill and transform inside a shared body memory)
 // Those files are committed, so building and running the service need only tsc.
 // test/core/wasm.test.ts, test/core/linalg.test.ts and test/core/encode/fmt32-wasm.test.ts check
 // that the committed files equal what this script produces.
@@ -25,6 +26,8 @@ export const FMT_WAT_PATH = join(ROOT, 'src/core/wasm/fmt.wat');
 export const FMT_OUT_PATH = join(ROOT, 'src/core/wasm/fmt-wasm.ts');
 export const FUSED_WAT_PATH = join(ROOT, 'src/core/wasm/fused.wat');
 export const FUSED_OUT_PATH = join(ROOT, 'src/core/wasm/fused-wasm.ts');
+export const INPLACE_WAT_PATH = join(ROOT, 'src/core/wasm/inplace.wat');
+export const INPLACE_OUT_PATH = join(ROOT, 'src/core/wasm/inplace-wasm.ts');
 
 /** Each module: its .wat, its generated .ts, the exported constant, its doc noun and the test
  * that checks the generated file's freshness. */
@@ -33,7 +36,26 @@ export const MODULES = [
   { wat: LINALG_WAT_PATH, out: LINALG_OUT_PATH, constName: 'LINALG_WASM_BASE64', noun: 'The linear-algebra module', test: 'test/core/linalg.test.ts' },
   { wat: FMT_WAT_PATH, out: FMT_OUT_PATH, constName: 'FMT_WASM_BASE64', noun: 'The float32 JSON token writer', test: 'test/core/encode/fmt32-wasm.test.ts' },
   { wat: FUSED_WAT_PATH, out: FUSED_OUT_PATH, constName: 'FUSED_WASM_BASE64', noun: 'The fused-multiply-add (relaxed-SIMD) transforms', test: 'test/core/fused.test.ts' },
+  { wat: INPLACE_WAT_PATH, out: INPLACE_OUT_PATH, constName: 'INPLACE_WASM_BASE64', noun: 'The in-place (shared body memory) fill and transform', test: 'test/core/deferred.test.ts' },
 ];
+
+/**
+ * wabt's JS build does not validate shared memories (its threads feature is off whatever the
+ * options say), so a module that imports a SHARED memory writes `(memory N M) ;; shared` in its
+ * .wat and gets the shared bit here: the memory import `"k" "mem"` with limits flag 0x01 (max
+ * only) becomes 0x03 (shared, max). Modules without that marker are returned as they are.
+ */
+function markSharedMemoryImport(bytes, text) {
+  if (!/\(memory [0-9]+ [0-9]+\)+ ;; shared/.test(text)) return bytes;
+  const pat = [0x01, 0x6b, 0x03, 0x6d, 0x65, 0x6d, 0x02, 0x01]; // "k" "mem" memory, flags 0x01
+  for (let i = 0; i + pat.length <= bytes.length; i++) {
+    if (pat.every((b, j) => bytes[i + j] === b)) {
+      bytes[i + pat.length - 1] = 0x03;
+      return bytes;
+    }
+  }
+  throw new Error('shared memory import "k" "mem" not found');
+}
 
 /** The .wasm bytes of the .wat text (validated; no names section, so the output is stable). */
 export async function compileWat(text = readFileSync(WAT_PATH, 'utf8'), fileName = 'kernels.wat') {
@@ -43,7 +65,7 @@ export async function compileWat(text = readFileSync(WAT_PATH, 'utf8'), fileName
     mod.resolveNames();
     mod.validate();
     const { buffer } = mod.toBinary({ log: false, write_debug_names: false, canonicalize_lebs: true });
-    return new Uint8Array(buffer);
+    return markSharedMemoryImport(new Uint8Array(buffer), text);
   } finally {
     mod.destroy();
   }

@@ -134,14 +134,16 @@ export function startLive(app: FastifyInstance, t: TensorReply, sig: AbortSignal
   app.pool.admit();
   const layout = t.layout!;
   const plan = t.job.plan;
-  const slab = app.slabs.acquire(layout.total);
-  new Uint8Array(slab.sab).set(layout.header, 0);
   const aligned = (name: string) => layout.offsets[name] !== undefined && layout.offsets[name] % 4 === 0;
   const picked = WASM_ENGINE && app.config.workers >= 2 ? deferrableNormals(plan, aligned, DEFER_MIN_ELEMENTS) : [];
+  // with fused kernels the body is a shared wasm memory the workers fill and transform in place
+  const slab = (picked.length && WASM_ENGINE?.fused ? app.slabs.acquireMemory(layout.total) : null) ?? app.slabs.acquire(layout.total);
+  new Uint8Array(slab.sab).set(layout.header, 0);
   const regions = picked.map((d) => ({ step: d.step, offset: layout.offsets[d.name], n: d.n }));
   const ctrlSab = new SharedArrayBuffer(ctrlBytes(regions));
   const ctrl = new Int32Array(ctrlSab);
-  const defer: DeferSpec | undefined = regions.length ? { ctrl: ctrlSab, regions } : undefined;
+  const scratch = slab.memory ? slab.memory.buffer.byteLength - 65536 : undefined;
+  const defer: DeferSpec | undefined = regions.length ? { ctrl: ctrlSab, regions, memory: slab.memory, scratch } : undefined;
   const chunks = chunksPerRegion(regions);
   const regionOf = new Map(picked.map((d, i) => [d.name, i]));
   const last = lastWrites(plan);

@@ -14,7 +14,12 @@ export class Slab {
   /** responses currently writing this slab */
   private sends = 0;
   private cached = true;
-  constructor(readonly sab: SharedArrayBuffer, private readonly pool: SlabPool, public length: number) {}
+  /**
+   * `memory`: a shared WebAssembly.Memory whose buffer this slab is (live preset bodies: the
+   * workers' in-place kernels write into it, src/core/wasm/inplace.wat); its last 64 KiB page is
+   * the kernels' scratch.
+   */
+  constructor(readonly sab: SharedArrayBuffer, private readonly pool: SlabPool, public length: number, readonly memory?: WebAssembly.Memory) {}
 
   body(): Uint8Array {
     return new Uint8Array(this.sab, 0, this.length);
@@ -49,7 +54,8 @@ export class Slab {
       this.releasing = false;
       if (!this.cached && this.sends === 0 && !this.released) {
         this.released = true;
-        this.pool.release(this.sab);
+        if (this.memory) this.pool.releaseMemory(this.memory);
+        else this.pool.release(this.sab);
       }
     });
   }
@@ -86,6 +92,39 @@ export class SlabPool {
       this.created++;
     }
     return new Slab(sab, this, length);
+  }
+
+  private readonly freeMemories = new Map<number, WebAssembly.Memory[]>();
+
+  /**
+   * A slab that is a shared WebAssembly.Memory of `length` bytes plus one 64 KiB scratch page at
+   * its end, or null where such a memory cannot be had (V8 caps the address space it reserves for
+   * wasm memories; the caller then uses acquire()).
+   */
+  acquireMemory(length: number): Slab | null {
+    const pages = Math.ceil(length / 65536) + 1;
+    let memory = this.freeMemories.get(pages)?.pop();
+    if (memory) {
+      this.freeBytes -= pages * 65536;
+      this.reused++;
+    } else {
+      try {
+        memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+      } catch {
+        return null;
+      }
+      this.created++;
+    }
+    return new Slab(memory.buffer as unknown as SharedArrayBuffer, this, length, memory);
+  }
+
+  releaseMemory(memory: WebAssembly.Memory): void {
+    const bytes = memory.buffer.byteLength;
+    const list = this.freeMemories.get(bytes / 65536) ?? [];
+    if (this.freeBytes + bytes > this.maxFreeBytes || list.length >= 2) return; // let GC have it
+    list.push(memory);
+    this.freeMemories.set(bytes / 65536, list);
+    this.freeBytes += bytes;
   }
 
   release(sab: SharedArrayBuffer): void {

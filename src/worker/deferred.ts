@@ -28,6 +28,8 @@ import { fround } from '../core/dtype.js';
 import type { PlannedStep } from '../core/program.js';
 import { TorchGenerator } from '../core/rng/mt19937.js';
 import { normalF32Wasm } from '../core/wasm/kernels.js';
+import { ENGINE, FUSED_SWITCH, decodeBase64 } from '../core/wasm/engine.js';
+import { INPLACE_WASM_BASE64 } from '../core/wasm/inplace-wasm.js';
 
 export const EPOCH = 0;
 export const STEPS = 1;
@@ -45,6 +47,27 @@ export interface DeferSpec {
   ctrl: SharedArrayBuffer;
   /** deferred regions in step order: the step, its byte offset in the body and its size */
   regions: { step: number; offset: number; n: number }[];
+  /**
+   * The body as a shared WebAssembly.Memory, with a 64 KiB scratch page at `scratch`: then
+   * the drawer fills each region's words in place and claimers transform them in place
+   * (src/core/wasm/inplace.wat), with no copy at all. Without it: saved positions (above).
+   */
+  memory?: WebAssembly.Memory;
+  scratch?: number;
+}
+
+let inplaceModule: WebAssembly.Module | null = null;
+
+interface InPlace {
+  fill_words(st: number, dst: number, n: number): void;
+  normal_words(dst: number, n: number, mean: number, std: number): void;
+}
+
+/** The in-place kernels on the spec's memory, or null (no memory, or no fused kernels here). */
+function inPlace(spec: DeferSpec): InPlace | null {
+  if (!spec.memory || spec.scratch === undefined || !ENGINE?.fused || !FUSED_SWITCH.on) return null;
+  inplaceModule ??= new WebAssembly.Module(decodeBase64(INPLACE_WASM_BASE64) as Uint8Array<ArrayBuffer>);
+  return new WebAssembly.Instance(inplaceModule, { k: { mem: spec.memory, base: spec.scratch } }).exports as unknown as InPlace;
 }
 
 const SAVED = TorchGenerator.SAVED_WORDS;
@@ -107,17 +130,34 @@ export function drawer(spec: DeferSpec): (st: PlannedStep, gen: TorchGenerator, 
   const byStep = new Map(spec.regions.map((r, i) => [r.step, i]));
   const chunks = chunkList(spec.regions);
   const firstChunk = spec.regions.map((_, r) => chunks.findIndex((c) => c.region === r));
-  return (st, gen, _out, n, mean, std) => {
-    const r = byStep.get(st.index);
+  const ip = inPlace(spec);
+  const st = (spec.scratch ?? 0) + 4096; // the drawer's state slot in the scratch page
+  const mem = spec.memory ? new Int32Array(spec.memory.buffer) : null;
+  const pos = new Int32Array(SAVED);
+  return (st_, gen, _out, n, mean, std) => {
+    const r = byStep.get(st_.index);
     if (r === undefined || n !== spec.regions[r].n) return false;
     const M = fround(mean), S = fround(std);
     floats[18 * r] = M;
     floats[18 * r + 1] = S;
-    for (let c = firstChunk[r]; c < chunks.length && chunks[c].region === r; c++) {
-      gen.saveState(saved, SAVED * c);
-      gen.skip(chunks[c].to - chunks[c].from);
-    }
     const full = n - (n % 16);
+    if (ip && mem) {
+      // the words go straight into the body; the generator goes through the scratch slot
+      gen.saveState(pos, 0);
+      mem.set(pos.subarray(0, 624), st >> 2);
+      mem[(st >> 2) + 628] = pos[624]; // left, next (kernels.wat's layout)
+      mem[(st >> 2) + 629] = pos[625];
+      ip.fill_words(st, spec.regions[r].offset, full);
+      pos.set(mem.subarray(st >> 2, (st >> 2) + 624));
+      pos[624] = mem[(st >> 2) + 628];
+      pos[625] = mem[(st >> 2) + 629];
+      gen.restoreState(pos, 0);
+    } else {
+      for (let c = firstChunk[r]; c < chunks.length && chunks[c].region === r; c++) {
+        gen.saveState(saved, SAVED * c);
+        gen.skip(chunks[c].to - chunks[c].from);
+      }
+    }
     if (full !== n) {
       gen.skip(n - full); // the tail's first draws, overwritten in torch
       normalF32Wasm(gen, floats.subarray(18 * r + 2, 18 * r + 18), 16, M, S); // 16 fresh words, one block
@@ -135,6 +175,7 @@ export function drawer(spec: DeferSpec): (st: PlannedStep, gen: TorchGenerator, 
 export function transformChunks(spec: DeferSpec, body: SharedArrayBuffer, shouldAbort: () => boolean): number {
   const { ctrl, floats, saved } = views(spec);
   const chunks = chunkList(spec.regions);
+  const ip = inPlace(spec);
   let did = 0;
   for (;;) {
     if (Atomics.load(ctrl, FAILED) !== 0 || shouldAbort()) return did;
@@ -152,7 +193,8 @@ export function transformChunks(spec: DeferSpec, body: SharedArrayBuffer, should
     const reg = spec.regions[ch.region];
     const out = new Float32Array(body, reg.offset, reg.n);
     const M = floats[18 * ch.region], S = floats[18 * ch.region + 1];
-    normalF32Wasm(TorchGenerator.loadState(saved, SAVED * c), out.subarray(ch.from, ch.to), ch.to - ch.from, M, S);
+    if (ip) ip.normal_words(reg.offset + 4 * ch.from, ch.to - ch.from, M, S); // the words are in place
+    else normalF32Wasm(TorchGenerator.loadState(saved, SAVED * c), out.subarray(ch.from, ch.to), ch.to - ch.from, M, S);
     const full = reg.n - (reg.n % 16);
     if (ch.to === full && full !== reg.n) out.set(floats.subarray(18 * ch.region + 2, 18 * ch.region + 18), reg.n - 16);
     Atomics.add(ctrl, REGION0 + ch.region, 1);

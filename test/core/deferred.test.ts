@@ -6,6 +6,7 @@ import { planProgram, deferrableNormals, type ProgramSpec } from '../../src/core
 import { runJob } from '../../src/worker/job.js';
 import { ctrlBytes, chunkList, CHUNK_ELEMENTS, DONE, STEPS, DRAWN } from '../../src/worker/deferred.js';
 import { bodyLayout } from '../../src/service/slabs.js';
+import { ENGINE } from '../../src/core/wasm/engine.js';
 
 const spec: ProgramSpec = {
   seed: 77n,
@@ -60,4 +61,21 @@ t.test('chunks cover each region’s full blocks exactly, in order', async (t) =
   t.same(ch.map((c) => [c.region, c.from, c.to]), [
     [0, 0, CHUNK_ELEMENTS], [0, CHUNK_ELEMENTS, 2 * CHUNK_ELEMENTS], [0, 2 * CHUNK_ELEMENTS, 3 * CHUNK_ELEMENTS], [0, 3 * CHUNK_ELEMENTS, 3 * CHUNK_ELEMENTS + 48], [1, 0, 16],
   ]);
+});
+
+t.test('in place on a shared wasm memory body (fill and transform where the words lie) equals the plain run', { skip: ENGINE?.fused ? false : 'no fused kernels on this host' }, async (t) => {
+  const plan = planProgram(spec);
+  const layout = bodyLayout('safetensors', plan.outputs)!;
+  const plain = new SharedArrayBuffer(layout.total);
+  runJob({ plan, format: 'safetensors', placement: { sab: plain, offsets: layout.offsets } });
+  const picked = deferrableNormals(plan, (nm) => layout.offsets[nm] % 4 === 0, 1 << 16);
+  const regions = picked.map((d) => ({ step: d.step, offset: layout.offsets[d.name], n: d.n }));
+  const pages = Math.ceil(layout.total / 65536) + 1;
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+  const body = memory.buffer as unknown as SharedArrayBuffer;
+  const ctrl = new SharedArrayBuffer(ctrlBytes(regions));
+  const res = runJob({ plan, format: 'safetensors', placement: { sab: body, offsets: layout.offsets }, progress: ctrl, defer: { ctrl, regions, memory, scratch: (pages - 1) * 65536 } });
+  t.same(res, { ok: true, placed: true });
+  t.equal(new Int32Array(ctrl)[DONE], chunkList(regions).length, 'every chunk transformed');
+  t.ok(Buffer.from(new Uint8Array(body, 0, layout.total)).equals(Buffer.from(new Uint8Array(plain))), 'bytes equal');
 });

@@ -79,6 +79,14 @@ export class TorchGenerator {
     out[at + N + 1] = this.next;
   }
 
+  /** Moves this generator to a position saveState wrote (its Box–Muller cache untouched). */
+  restoreState(src: Int32Array, at: number): void {
+    this.pending = 0;
+    this.state.set(src.subarray(at, at + N));
+    this.left = src[at + N];
+    this.next = src[at + N + 1];
+  }
+
   /** A generator at a position saveState wrote (its Box–Muller cache empty). */
   static loadState(src: Int32Array, at: number): TorchGenerator {
     const g = new TorchGenerator(0n);
