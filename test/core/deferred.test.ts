@@ -7,6 +7,7 @@ import { runJob } from '../../src/worker/job.js';
 import { ctrlBytes, chunkList, CHUNK_ELEMENTS, DONE, STEPS, DRAWN } from '../../src/worker/deferred.js';
 import { bodyLayout } from '../../src/service/slabs.js';
 import { ENGINE } from '../../src/core/wasm/engine.js';
+import { readFileSync } from 'node:fs';
 
 const spec: ProgramSpec = {
   seed: 77n,
@@ -78,4 +79,10 @@ t.test('in place on a shared wasm memory body (fill and transform where the word
   t.same(res, { ok: true, placed: true });
   t.equal(new Int32Array(ctrl)[DONE], chunkList(regions).length, 'every chunk transformed');
   t.ok(Buffer.from(new Uint8Array(body, 0, layout.total)).equals(Buffer.from(new Uint8Array(plain))), 'bytes equal');
+});
+
+t.test('the committed inplace-wasm.ts is what tools/build-wasm.mjs makes of inplace.wat', async (t) => {
+  const build = (await import('../../tools/build-wasm.mjs' as string)) as { MODULES: { out: string; constName: string }[]; moduleSource(m: unknown): Promise<string> };
+  const m = build.MODULES.find((x) => x.constName === 'INPLACE_WASM_BASE64')!;
+  t.equal(readFileSync(m.out, 'utf8'), await build.moduleSource(m), 'run node tools/build-wasm.mjs');
 });
