@@ -81,8 +81,9 @@ t.test('in place on a shared wasm memory body (fill and transform where the word
   t.ok(Buffer.from(new Uint8Array(body, 0, layout.total)).equals(Buffer.from(new Uint8Array(plain))), 'bytes equal');
 });
 
-t.test('the committed inplace-wasm.ts is what tools/build-wasm.mjs makes of inplace.wat', async (t) => {
-  const build = (await import('../../tools/build-wasm.mjs' as string)) as { MODULES: { out: string; constName: string }[]; moduleSource(m: unknown): Promise<string> };
+t.test('inplace.wat and inplace-wasm.ts are what tools/build-wasm.mjs derives from kernels.wat and fused.wat', async (t) => {
+  const build = (await import('../../tools/build-wasm.mjs' as string)) as { MODULES: { out: string; wat: string; constName: string }[]; moduleSource(m: unknown): Promise<string>; derivedInplaceWat(): string };
   const m = build.MODULES.find((x) => x.constName === 'INPLACE_WASM_BASE64')!;
-  t.equal(readFileSync(m.out, 'utf8'), await build.moduleSource(m), 'run node tools/build-wasm.mjs');
+  t.equal(readFileSync(m.wat, 'utf8'), build.derivedInplaceWat(), 'inplace.wat: run node tools/build-wasm.mjs');
+  t.equal(readFileSync(m.out, 'utf8'), await build.moduleSource(m), 'inplace-wasm.ts: run node tools/build-wasm.mjs');
 });
