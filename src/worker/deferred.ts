@@ -2,19 +2,23 @@
  * Deferred normal_fill work: one program, several threads (model presets).
  *
  * The generator stream is sequential, but a float32 normal_fill block only reads its own 16
- * words. So the thread running the program (the "drawer") does not draw the words of a
- * deferrable normal step (core deferrableNormals): it saves the generator's position at the
- * start of each chunk of the step, skips the step's words (twists only: ~0.4 ns a word) and
- * moves on. Any thread that claims a chunk then draws its words from the saved position and
- * transforms them straight into the response body (~3 ns an element, the normal_fill kernel
- * itself): a transformer task started beside the drawer, and the drawer itself once its
- * program is done. For resnet50 that is 23.5M of its 25.6M values.
+ * words. So the thread running the program (the "drawer") only gets the words of a deferrable
+ * normal step (core deferrableNormals) and moves on; the Box–Muller transforms (~3× the cost)
+ * run on whichever thread claims a chunk of the step: a transformer task started beside the
+ * drawer, and the drawer itself once its program is done. For resnet50 that is 23.5M of its
+ * 25.6M values. Two ways to get the words:
+ *  - in place (the body is a shared WebAssembly.Memory, `spec.memory`, and the fused kernels
+ *    are on): the drawer fills the words straight into the body (src/core/wasm/inplace.wat) and
+ *    claimers transform them where they lie — no copy at all;
+ *  - otherwise the drawer saves the generator's position at each chunk's start and skips the
+ *    words (twists only); a claimer draws its chunk from the saved position and transforms it
+ *    into the body through the engine's buffer.
  *
  * Shared control block (an Int32Array over `ctrl`; every publish bumps EPOCH, see publish):
  *   EPOCH    any change (the main thread and waiting transformers watch it)
  *   STEPS    steps the drawer has finished (outputs whose last step is done are in the body,
  *            but for their deferred chunks)
- *   DRAWN    deferred regions whose chunk positions are saved (regions go in order)
+ *   DRAWN    deferred regions drawn: words in place, or chunk positions saved (in order)
  *   NEXT     the next chunk to claim (Atomics.add)
  *   DONE     chunks written
  *   FAILED   the drawer failed or stopped: transformers leave
@@ -122,8 +126,9 @@ function bump(ctrl: Int32Array, urgent: boolean): void {
 }
 
 /**
- * The drawer's hook (RunOptions.deferNormal): for a listed step, saves the generator position at
- * each chunk's start and skips its words, computes a ragged tail at once (16 values), publishes.
+ * The drawer's hook (RunOptions.deferNormal): for a listed step, fills its words into the body
+ * (in place) or saves the generator position at each chunk's start and skips the words; computes
+ * a ragged tail at once (16 values); publishes the region.
  */
 export function drawer(spec: DeferSpec): (st: PlannedStep, gen: TorchGenerator, out: Float32Array, n: number, mean: number, std: number) => boolean {
   const { ctrl, floats, saved } = views(spec);
@@ -131,11 +136,11 @@ export function drawer(spec: DeferSpec): (st: PlannedStep, gen: TorchGenerator, 
   const chunks = chunkList(spec.regions);
   const firstChunk = spec.regions.map((_, r) => chunks.findIndex((c) => c.region === r));
   const ip = inPlace(spec);
-  const st = (spec.scratch ?? 0) + 4096; // the drawer's state slot in the scratch page
+  const slot = (spec.scratch ?? 0) + 4096; // the drawer's generator slot in the scratch page
   const mem = spec.memory ? new Int32Array(spec.memory.buffer) : null;
   const pos = new Int32Array(SAVED);
-  return (st_, gen, _out, n, mean, std) => {
-    const r = byStep.get(st_.index);
+  return (step, gen, _out, n, mean, std) => {
+    const r = byStep.get(step.index);
     if (r === undefined || n !== spec.regions[r].n) return false;
     const M = fround(mean), S = fround(std);
     floats[18 * r] = M;
@@ -143,14 +148,15 @@ export function drawer(spec: DeferSpec): (st: PlannedStep, gen: TorchGenerator, 
     const full = n - (n % 16);
     if (ip && mem) {
       // the words go straight into the body; the generator goes through the scratch slot
+      const w = slot >> 2;
       gen.saveState(pos, 0);
-      mem.set(pos.subarray(0, 624), st >> 2);
-      mem[(st >> 2) + 628] = pos[624]; // left, next (kernels.wat's layout)
-      mem[(st >> 2) + 629] = pos[625];
-      ip.fill_words(st, spec.regions[r].offset, full);
-      pos.set(mem.subarray(st >> 2, (st >> 2) + 624));
-      pos[624] = mem[(st >> 2) + 628];
-      pos[625] = mem[(st >> 2) + 629];
+      mem.set(pos.subarray(0, 624), w);
+      mem[w + 628] = pos[624]; // left, next (kernels.wat's layout)
+      mem[w + 629] = pos[625];
+      ip.fill_words(slot, spec.regions[r].offset, full);
+      pos.set(mem.subarray(w, w + 624));
+      pos[624] = mem[w + 628];
+      pos[625] = mem[w + 629];
       gen.restoreState(pos, 0);
     } else {
       for (let c = firstChunk[r]; c < chunks.length && chunks[c].region === r; c++) {
@@ -169,8 +175,8 @@ export function drawer(spec: DeferSpec): (st: PlannedStep, gen: TorchGenerator, 
 
 /**
  * Claims chunks until none is left (returns how many it did), or until the drawer failed or
- * `shouldAbort` says stop; a chunk whose region is not drawn yet is waited for. A chunk's words
- * are drawn from its saved position and transformed straight into the body.
+ * `shouldAbort` says stop; a chunk whose region is not drawn yet is waited for. A chunk is
+ * transformed in place, or drawn from its saved position and transformed into the body.
  */
 export function transformChunks(spec: DeferSpec, body: SharedArrayBuffer, shouldAbort: () => boolean): number {
   const { ctrl, floats, saved } = views(spec);
