@@ -81,42 +81,45 @@ export function derivedInplaceWat(kernels = readFileSync(WAT_PATH, 'utf8'), fuse
     if (i < 0 || j < 0) throw new Error(`inplace.wat: '${from}' … '${to}' not found`);
     return s.slice(i, j);
   };
-  const rep = (s, a, b) => {
-    if (!s.includes(a)) throw new Error(`inplace.wat: '${a}' not found`);
-    return s.split(a).join(b);
-  };
-  let tw = cut(kernels, '  (func $twist', '  ;; n tempered words');
-  tw = rep(tw, '(func $twist\n', '(func $twist (param $st i32)\n');
-  tw = rep(tw, '(local.set $p (i32.const 0))', '(local.set $p (local.get $st))');
-  tw = rep(tw, '(i32.store offset=2496 (i32.const 0) (i32.load (i32.const 0)))', '(i32.store offset=2496 (local.get $st) (i32.load (local.get $st)))');
-  tw = rep(tw, '(local.get $p) (i32.const 16))) (i32.const 912))', '(local.get $p) (i32.const 16))) (i32.add (local.get $st) (i32.const 912)))');
-  tw = rep(tw, '(local.get $p) (i32.const 16))) (i32.const 2496))', '(local.get $p) (i32.const 16))) (i32.add (local.get $st) (i32.const 2496)))');
-  tw = rep(tw, '(v128.load (i32.const 2528))', '(v128.load offset=1024 (global.get $base))');
-  tw = rep(tw, '(v128.load (i32.const 2544))', '(v128.load offset=1040 (global.get $base))');
-  tw = rep(tw, '    (i32.store (i32.const 2520) (i32.const 1)))', '    )');
-  let fw = cut(kernels, '  (func $fill_words', '  ;; Advance the stream');
-  fw = rep(fw, '(func $fill_words (export "fill_words") (param $dst i32) (param $n i32)', '(func (export "fill_words") (param $st i32) (param $dst i32) (param $n i32)');
-  fw = rep(fw, '(i32.load (i32.const 2512))', '(i32.load offset=2512 (local.get $st))');
-  fw = rep(fw, '(i32.load (i32.const 2516))', '(i32.load offset=2516 (local.get $st))');
-  fw = rep(fw, '(call $twist)', '(call $twist (local.get $st))');
-  fw = rep(fw, '(local.set $src (i32.shl (local.get $next) (i32.const 2)))', '(local.set $src (i32.add (local.get $st) (i32.shl (local.get $next) (i32.const 2))))');
-  fw = rep(fw, '(v128.load (i32.const 2560))', '(v128.load offset=1056 (global.get $base))');
-  fw = rep(fw, '(v128.load (i32.const 2576))', '(v128.load offset=1072 (global.get $base))');
-  fw = rep(fw, '(i32.store (i32.const 2512) (local.get $left))', '(i32.store offset=2512 (local.get $st) (local.get $left))');
-  fw = rep(fw, '(i32.store (i32.const 2516) (local.get $next)))', '(i32.store offset=2516 (local.get $st) (local.get $next)))');
+  /** Each pair replaced (all occurrences; a pair that matches nothing is an error). */
+  const rewrite = (s, pairs) => pairs.reduce((t, [a, b]) => {
+    if (!t.includes(a)) throw new Error(`inplace.wat: '${a}' not found`);
+    return t.split(a).join(b);
+  }, s);
+  const tw = rewrite(cut(kernels, '  (func $twist', '  ;; n tempered words'), [
+    ['(func $twist\n', '(func $twist (param $st i32)\n'],
+    ['(local.set $p (i32.const 0))', '(local.set $p (local.get $st))'],
+    ['(i32.store offset=2496 (i32.const 0) (i32.load (i32.const 0)))', '(i32.store offset=2496 (local.get $st) (i32.load (local.get $st)))'],
+    ['(local.get $p) (i32.const 16))) (i32.const 912))', '(local.get $p) (i32.const 16))) (i32.add (local.get $st) (i32.const 912)))'],
+    ['(local.get $p) (i32.const 16))) (i32.const 2496))', '(local.get $p) (i32.const 16))) (i32.add (local.get $st) (i32.const 2496)))'],
+    ['(v128.load (i32.const 2528))', '(v128.load offset=1024 (global.get $base))'],
+    ['(v128.load (i32.const 2544))', '(v128.load offset=1040 (global.get $base))'],
+    ['    (i32.store (i32.const 2520) (i32.const 1)))', '    )'],
+  ]);
+  const fw = rewrite(cut(kernels, '  (func $fill_words', '  ;; Advance the stream'), [
+    ['(func $fill_words (export "fill_words") (param $dst i32) (param $n i32)', '(func (export "fill_words") (param $st i32) (param $dst i32) (param $n i32)'],
+    ['(i32.load (i32.const 2512))', '(i32.load offset=2512 (local.get $st))'],
+    ['(i32.load (i32.const 2516))', '(i32.load offset=2516 (local.get $st))'],
+    ['(call $twist)', '(call $twist (local.get $st))'],
+    ['(local.set $src (i32.shl (local.get $next) (i32.const 2)))', '(local.set $src (i32.add (local.get $st) (i32.shl (local.get $next) (i32.const 2))))'],
+    ['(v128.load (i32.const 2560))', '(v128.load offset=1056 (global.get $base))'],
+    ['(v128.load (i32.const 2576))', '(v128.load offset=1072 (global.get $base))'],
+    ['(i32.store (i32.const 2512) (local.get $left))', '(i32.store offset=2512 (local.get $st) (local.get $left))'],
+    ['(i32.store (i32.const 2516) (local.get $next)))', '(i32.store offset=2516 (local.get $st) (local.get $next)))'],
+  ]);
   let nf = fused.slice(fused.indexOf('  (func (export "normal_f32_words_fma")'), fused.lastIndexOf(')\n'));
-  nf = rep(nf, '(export "normal_f32_words_fma")', '(export "normal_words")');
+  nf = rewrite(nf, [['(export "normal_f32_words_fma")', '(export "normal_words")']]);
   nf = nf.replace(/\(v128\.load offset=(\d+) \(i32\.const 0\)\)/g, (_, k) => `(v128.load offset=${Number(k) - 3072} (global.get $base))`);
   let cf = cut(fused, '  (func $constants', '  (start $constants)');
   cf = cf.replace(/\(v128\.store offset=(\d+) \(i32\.const 0\)/g, (_, k) => `(v128.store offset=${Number(k) - 3072} (global.get $base)`);
-  cf = rep(cf, '  (func $constants\n', [
+  cf = rewrite(cf, [['  (func $constants\n', [
     '  (func $constants',
     '    (v128.store offset=1024 (global.get $base) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))',
     '    (v128.store offset=1040 (global.get $base) (v128.const i32x4 0x9908b0df 0x9908b0df 0x9908b0df 0x9908b0df))',
     '    (v128.store offset=1056 (global.get $base) (v128.const i32x4 0x9d2c5680 0x9d2c5680 0x9d2c5680 0x9d2c5680))',
     '    (v128.store offset=1072 (global.get $base) (v128.const i32x4 0xefc60000 0xefc60000 0xefc60000 0xefc60000))',
     '',
-  ].join('\n'));
+  ].join('\n')]]);
   return INPLACE_HEADER + cf + '  (start $constants)\n\n' + tw + fw + nf + ')\n';
 }
 
